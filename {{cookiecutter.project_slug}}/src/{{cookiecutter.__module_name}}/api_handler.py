@@ -1,0 +1,137 @@
+"""AWS Lambda entry point for the HTTP API: Powertools routes API Gateway events to the change logic."""
+
+import base64
+import json
+from functools import cache
+from http import HTTPStatus
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from . import DESCRIPTION, SERVICE_NAME, __version__
+from .change import make_change
+from .schemas import ChangeRequest, ChangeResponse, ErrorResponse, Health, ServiceInfo, validation_message
+from .web_policy import MAX_BODY_BYTES, SECURITY_HEADERS, UNSUPPORTED_MEDIA_TYPE, is_json_content_type
+
+# Namespace and names of the custom metrics; the CloudWatch alarms and dashboard refer to the same values.
+METRICS_NAMESPACE = "{{ cookiecutter.project_slug }}"
+CHANGE_MADE_METRIC = "ChangeMade"
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics(namespace=METRICS_NAMESPACE)
+app = APIGatewayHttpResolver(enable_validation=True)
+ERRORS = {
+    status: {"description": HTTPStatus(status).phrase, "content": {"application/json": {"model": ErrorResponse}}}
+    for status in (400, 413, 415, 422)
+}
+
+
+def error_body(status: int, message: str) -> dict:
+    return ErrorResponse(status=status, error=HTTPStatus(status).phrase, message=message).model_dump()
+
+
+def error_response(status: int, message: str) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=error_body(status, message))
+
+
+def unreadable_body(event: APIGatewayProxyEventV2) -> tuple[int, str] | None:
+    """Why a POST body cannot be read as JSON (415, 413 or 400), checked before the router parses it."""
+    if event.request_context.http.method != "POST":
+        return None
+    if not is_json_content_type(event.headers.get("content-type")):
+        return 415, UNSUPPORTED_MEDIA_TYPE
+    body = (event.body or "").encode()
+    if event.is_base64_encoded:
+        body = base64.b64decode(body)
+    if len(body) > MAX_BODY_BYTES:
+        return 413, f"the request body must be at most {MAX_BODY_BYTES} bytes"
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return 400, "the request body is not valid JSON (it is not UTF-8 text)"
+    return None
+
+
+@app.get("/health", tags=["service"])
+def health() -> Health:
+    """Liveness: answers without touching any dependency."""
+    return Health()
+
+
+@app.get("/", tags=["service"])
+def info() -> ServiceInfo:
+    """The service's name and version."""
+    return ServiceInfo(name=SERVICE_NAME, description=DESCRIPTION, version=__version__)
+
+
+@app.post("/api/change", tags=["change"], responses={200: {"description": "The coins"}, **ERRORS})
+def change(body: ChangeRequest) -> ChangeResponse:
+    """The fewest coins that make up a dollar amount."""
+    result = ChangeResponse.from_change(make_change(body.cents))
+    metrics.add_metric(name=CHANGE_MADE_METRIC, unit=MetricUnit.Count, value=1)
+    return result
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi():
+    document = app.get_openapi_json_schema(title=SERVICE_NAME, version=__version__, description=DESCRIPTION)
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=document)
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response:
+    problems = error.errors()
+    if any(problem.get("type") == "json_invalid" for problem in problems):
+        return error_response(400, "the request body is not valid JSON")
+    return error_response(422, validation_message(problems))
+
+
+@app.not_found
+def not_found(_error: NotFoundError) -> Response:
+    path = app.current_event.path
+    if path in _allowed_methods() and app.current_event.http_method not in _allowed_methods()[path]:
+        return error_response(405, "the method is not allowed for the requested URL")
+    return error_response(404, "the requested URL was not found on the server")
+
+
+@cache
+def _allowed_methods() -> dict[str, set[str]]:
+    """Methods per path, read from the routes' own OpenAPI description."""
+    paths = app.get_openapi_schema().paths or {}
+    allowed = {
+        path: {method.upper() for method in ("get", "post", "put", "patch", "delete") if getattr(item, method)}
+        for path, item in paths.items()
+    }
+    allowed["/openapi.json"] = {"GET"}
+    return allowed
+
+
+@app.exception_handler(Exception)
+def internal_error(error: Exception) -> Response:
+    logger.exception("unhandled error")
+    return error_response(500, "the server could not complete the request")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    refusal = unreadable_body(APIGatewayProxyEventV2(event))
+    if refusal is None:
+        response = app.resolve(event, context)
+    else:
+        status, message = refusal
+        response = {
+            "statusCode": status,
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps(error_body(status, message)),
+        }
+    response.setdefault("headers", {}).update(SECURITY_HEADERS)
+    return response
