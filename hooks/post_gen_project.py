@@ -33,6 +33,7 @@ PRUNE = {
     ],
     ("load_test", False): ["locustfile.py", "locust.conf"],
     ("ci", "none"): [".github"],
+    ("license", "Proprietary"): ["LICENSE"],
 }
 
 

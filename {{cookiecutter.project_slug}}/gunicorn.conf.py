@@ -6,9 +6,6 @@ gunicorn reads ./gunicorn.conf.py by default, so these apply both to the startup
 
 import os
 
-# app.py imports the package from src/.
-pythonpath = "src"
-
 # App Service routes traffic to port 8000 unless the PORT/WEBSITES_PORT settings say otherwise.
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 

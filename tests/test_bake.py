@@ -1,0 +1,191 @@
+"""Baking: every supported combination of answers gives a complete, clean project with exactly the expected files."""
+
+import json
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import TARGETS, TEMPLATE, bake, run
+
+SHARED = {
+    ".cookiecutter.json",
+    ".gitignore",
+    ".github/workflows/ci.yml",
+    "LICENSE",
+    "Makefile",
+    "README.md",
+    "pyproject.toml",
+    "requirements-dev.txt",
+    "locust.conf",
+    "locustfile.py",
+    "src/{module}/__init__.py",
+    "src/{module}/change.py",
+    "src/{module}/schemas.py",
+    "src/{module}/web_policy.py",
+    "tests/conftest.py",
+    "tests/test_api.py",
+    "tests/test_change.py",
+}
+BY_TARGET = {
+    "azure-appservice": {
+        "app.py",
+        "gunicorn.conf.py",
+        "requirements.txt",
+        "src/{module}/api.py",
+        "src/{module}/web.py",
+        "tests/test_web.py",
+    },
+    "aws-sam": {
+        "template.yaml",
+        "samconfig.toml",
+        "events/api-change.json",
+        "events/api-health.json",
+        "src/requirements.txt",
+        "src/{module}/api_handler.py",
+        "tools/local_lambda.py",
+        "tests/test_api_handler.py",
+        "tests/test_sam_template.py",
+    },
+}
+# Combinations people pick, each with a readable id: (answers, files that must be absent).
+COMBINATIONS = {
+    "azure-defaults": {"deploy_target": "azure-appservice"},
+    "aws-defaults": {"deploy_target": "aws-sam"},
+    "azure-minimal": {
+        "deploy_target": "azure-appservice",
+        "load_test": False,
+        "monitoring": False,
+        "ci": "none",
+        "license": "Proprietary",
+        "python_version": "3.13",
+        "azure_sku": "P0V3",
+    },
+    "aws-minimal": {
+        "deploy_target": "aws-sam",
+        "load_test": False,
+        "monitoring": False,
+        "ci": "none",
+        "license": "Apache-2.0",
+        "python_version": "3.11",
+    },
+    "aws-all-triggers": {
+        "deploy_target": "aws-sam",
+        "s3_trigger": True,
+        "schedule_trigger": True,
+        "schedule_minutes": "1",
+        "step_functions": True,
+        "alarm_email": "ops@example.com",
+        "license": "BSD-3-Clause",
+    },
+    "azure-b1-3.11": {"deploy_target": "azure-appservice", "azure_sku": "B1", "python_version": "3.11"},
+}
+TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|%\}|\{#|cookiecutter\.")
+
+
+def expected_files(answers: dict, module: str = "change_service") -> set[str]:
+    files = SHARED | BY_TARGET[answers["deploy_target"]]
+    if not answers.get("load_test", True):
+        files -= {"locust.conf", "locustfile.py"}
+    if answers.get("ci") == "none":
+        files -= {".github/workflows/ci.yml"}
+    if answers.get("license") == "Proprietary":
+        files -= {"LICENSE"}
+    return {name.format(module=module) for name in files}
+
+
+def project_files(project: Path) -> set[str]:
+    return {str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()}
+
+
+@pytest.fixture(params=list(COMBINATIONS.items()), ids=list(COMBINATIONS), scope="module")
+def baked(request, tmp_path_factory):
+    name, answers = request.param
+    return answers, bake(tmp_path_factory.mktemp(name), **answers)
+
+
+def test_exact_file_set(baked):
+    answers, project = baked
+    assert project_files(project) == expected_files(answers)
+
+
+def test_no_template_syntax_left(baked):
+    _, project = baked
+    for path in project.rglob("*"):
+        if path.is_file() and path.name != "ci.yml":
+            text = path.read_text(encoding="utf-8")
+            assert not TEMPLATE_SYNTAX.search(text), f"{path.name}: {TEMPLATE_SYNTAX.search(text).group()}"
+
+
+def test_no_empty_directories(baked):
+    _, project = baked
+    for path in project.rglob("*"):
+        assert not path.is_dir() or any(path.iterdir()), f"empty directory {path.relative_to(project)}"
+
+
+def test_structured_files_parse(baked):
+    _, project = baked
+    for path in project.rglob("*"):
+        if path.suffix == ".json":
+            json.loads(path.read_text())
+        elif path.suffix == ".toml":
+            tomllib.loads(path.read_text())
+        elif path.suffix in (".yml", ".yaml"):
+            # CloudFormation short-form tags (!Ref, !Sub) are kept as plain values.
+            loader = type("Loader", (yaml.SafeLoader,), {})
+            loader.add_multi_constructor("!", lambda loader, tag, node: None)
+            assert yaml.load(path.read_text(), Loader=loader) is not None  # noqa: S506
+        elif path.suffix == ".py":
+            compile(path.read_text(), str(path), "exec")
+
+
+def test_ruff_check_and_format_clean(baked):
+    _, project = baked
+    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
+    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
+
+
+def test_answers_are_recorded_for_replay(baked):
+    answers, project = baked
+    recorded = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
+    for key, value in answers.items():
+        assert recorded[key] == value
+    assert not {"_output_dir", "_repo_dir"} & recorded.keys()
+
+
+def test_github_expressions_survive(baked):
+    answers, project = baked
+    workflow = project / ".github/workflows/ci.yml"
+    if answers.get("ci") == "none":
+        assert not workflow.exists()
+        return
+    text = workflow.read_text()
+    assert "${{ always() }}" in text
+    assert "${{ github.run_id }}" in text
+    steps = [step.get("run", "") for step in yaml.safe_load(text)["jobs"]["test"]["steps"]]
+    assert "make lint" in steps and "make test" in steps
+    assert ("make build SAM=sam" in steps) == (answers["deploy_target"] == "aws-sam")
+
+
+def test_python_version_reaches_runtime_and_makefile(baked):
+    answers, project = baked
+    version = answers.get("python_version", "3.12")
+    assert f"PYTHON_VERSION := {version}" in (project / "Makefile").read_text()
+    if answers["deploy_target"] == "aws-sam":
+        assert f"Runtime: python{version}" in (project / "template.yaml").read_text()
+    else:
+        assert "--runtime PYTHON:$(PYTHON_VERSION)" in (project / "Makefile").read_text()
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_post_gen_prune_is_idempotent(target, tmp_path):
+    """Running the prune table again on a finished project removes nothing more and raises nothing."""
+    project = bake(tmp_path, deploy_target=target)
+    before = project_files(project)
+    hook = (TEMPLATE / "hooks/post_gen_project.py").read_text()
+    answers = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
+    source = hook.replace('r"""{{ cookiecutter | tojson }}"""', repr(json.dumps(answers)))
+    run([sys.executable, "-c", source], project)
+    assert project_files(project) == before
