@@ -7,6 +7,6 @@ from pathlib import Path
 # find it: App Service's default gunicorn command, `gunicorn --check-config`, `flask --app app run`.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from {{ cookiecutter.__module_name }}.web import create_app  # noqa: E402
+from {{ cookiecutter.__module_name }}.web import create_app
 
 app = create_app()
