@@ -1,5 +1,6 @@
 """Baking: every supported combination of answers gives a complete, clean project with exactly the expected files."""
 
+import ast
 import json
 import re
 import sys
@@ -136,7 +137,7 @@ def test_structured_files_parse(baked):
             # CloudFormation short-form tags (!Ref, !Sub) are kept as plain values.
             loader = type("Loader", (yaml.SafeLoader,), {})
             loader.add_multi_constructor("!", lambda loader, tag, node: None)
-            assert yaml.load(path.read_text(), Loader=loader) is not None  # noqa: S506
+            assert yaml.load(path.read_text(), Loader=loader) is not None
         elif path.suffix == ".py":
             compile(path.read_text(), str(path), "exec")
 
@@ -189,3 +190,31 @@ def test_post_gen_prune_is_idempotent(target, tmp_path):
     source = hook.replace('r"""{{ cookiecutter | tojson }}"""', repr(json.dumps(answers)))
     run([sys.executable, "-c", source], project)
     assert project_files(project) == before
+
+
+FREE_TEXT = {
+    "project_name": 'Café O\'Brien "Coins" \\',
+    "description": "Ça rend la monnaie: 'quarters' & \"dimes\" <fast> 100%",
+    "author_name": "Zoë D'Arcy-Łukasz",
+}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_free_text_answers_round_trip_intact(target, tmp_path):
+    """Quotes, backslashes, unicode and template syntax in free text reach every file intact and valid."""
+    project = bake(tmp_path, deploy_target=target, project_slug="cafe-coins", **FREE_TEXT)
+    package = ast.parse((project / "src/cafe_coins/__init__.py").read_text())
+    values = {node.targets[0].id: ast.literal_eval(node.value) for node in package.body if isinstance(node, ast.Assign)}
+    assert values["SERVICE_NAME"] == FREE_TEXT["project_name"]
+    assert values["DESCRIPTION"] == FREE_TEXT["description"]
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    assert pyproject["description"] == FREE_TEXT["description"]
+    assert pyproject["authors"][0]["name"] == FREE_TEXT["author_name"]
+    assert FREE_TEXT["project_name"] in (project / "README.md").read_text()
+    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
+    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
+    if target == "aws-sam":
+        loader = type("Loader", (yaml.SafeLoader,), {})
+        loader.add_multi_constructor("!", lambda loader, tag, node: None)
+        template = yaml.load((project / "template.yaml").read_text(), Loader=loader)
+        assert template["Description"] == FREE_TEXT["description"]

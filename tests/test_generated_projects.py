@@ -78,8 +78,19 @@ def test_aws_built_handler_answers_sam_generated_events(installed_projects, tmp_
     if not built.is_dir():
         run(["make", "build"], project, env)
     event = run(
-        [env["SAM"], "local", "generate-event", "apigateway", "http-api-proxy", "--method", "POST",
-         "--path", "api/change", "--body", '{"amount": "2.41"}'],
+        [
+            env["SAM"],
+            "local",
+            "generate-event",
+            "apigateway",
+            "http-api-proxy",
+            "--method",
+            "POST",
+            "--path",
+            "api/change",
+            "--body",
+            '{"amount": "2.41"}',
+        ],
         project,
         env,
     ).stdout

@@ -1,0 +1,10 @@
+"""The template's own Python (hooks, extension, tests) is ruff-clean, like the projects it generates."""
+
+import sys
+
+from conftest import TEMPLATE, run
+
+
+def test_ruff_check_and_format():
+    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], TEMPLATE)
+    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], TEMPLATE)
