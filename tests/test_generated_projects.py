@@ -110,3 +110,10 @@ def test_aws_built_handler_answers_sam_generated_events(installed_projects, tmp_
     response = json.loads(result.stdout.strip().splitlines()[-1])
     assert response["statusCode"] == 200
     assert json.loads(response["body"])["cents"] == 241
+
+
+def test_aws_build_without_the_runtime_python_says_what_to_do(installed_projects):
+    project = installed_projects("aws-sam")
+    result = run(["make", "build", "PYTHON_VERSION=3.99"], project, project_env(), check=False)
+    assert result.returncode != 0
+    assert "sam build needs python3.99 on PATH" in result.stderr
