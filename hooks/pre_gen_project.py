@@ -31,11 +31,10 @@ REGION = {
     "aws-sam": (re.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-[0-9]", re.ASCII), "an AWS region such as us-east-1"),
 }
 # A generated package with one of these names would shadow a module the service imports.
-RESERVED_MODULES = {
-    "app", "tests", "src", "flask", "flask_openapi3", "gunicorn", "pydantic", "werkzeug", "jinja2", "locust",
-    "boto3", "botocore", "moto", "aws_lambda_powertools", "prometheus_client", "prometheus_flask_exporter",
-    "pytest", "requests", "yaml", "local_api", "locustfile",
-}
+RESERVED_MODULES = set(
+    "app tests src tools events flask flask_openapi3 gunicorn pydantic werkzeug jinja2 locust locustfile boto3 "
+    "botocore moto aws_lambda_powertools prometheus_client prometheus_flask_exporter pytest requests yaml".split()
+)
 
 
 def show(value):
