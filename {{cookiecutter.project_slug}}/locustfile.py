@@ -64,7 +64,7 @@ def _add_slo_options(parser, **_kwargs):
 
 def random_amount() -> tuple[str | int | float, int]:
     """An amount as clients send it (a string, an integer or a JSON number) and the cents it stands for."""
-    # Mostly pocket change, sometimes large sums; not for security, so the standard generator is right.
+    # Pocket change, till amounts and large sums, a third each; not for security, so the standard generator is right.
     cents = random.choice([random.randint(0, 500), random.randint(0, 100_000), random.randint(0, 100_000_000)])  # noqa: S311
     form = random.random()  # noqa: S311
     if form < 0.6:
@@ -143,11 +143,11 @@ def host_problem(host: str | None) -> str | None:
         return "no host given: pass --host (make load HOST=...) or set host in locust.conf"
     url = urlsplit(host)
     if url.scheme not in ("http", "https") or not url.netloc:
-        return f"host {host!r} needs a scheme: http://127.0.0.1:8000 or https://NAME.example.com, not 127.0.0.1:8000"
+        return f"host {host!r} must start with http:// or https://, for example http://127.0.0.1:8000"
     try:
         requests.get(f"{host.rstrip('/')}/health", timeout=PREFLIGHT_TIMEOUT_S)
     except requests.RequestException as error:
-        return f"nothing answers at {host}: {type(error).__name__}: {error}"
+        return f"nothing answers at {host} ({type(error).__name__}): is the server running and the URL right?"
     return None
 
 
@@ -187,7 +187,7 @@ def slo_breaches(stats, options) -> list[str]:
     if total.num_requests:
         p95 = total.get_response_time_percentile(0.95)
         if p95 > p95_limit:
-            breaches.append(f"p95 latency {p95:.0f} ms > {p95_limit:g} ms (SLO_P95_MS): {p95 - p95_limit:.0f} ms over")
+            breaches.append(f"p95 latency {p95:.0f} ms > {p95_limit:g} ms (SLO_P95_MS): {p95 - p95_limit:g} ms over")
     return breaches
 
 
