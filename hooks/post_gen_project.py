@@ -11,6 +11,9 @@ from pathlib import Path
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 PACKAGE = f"src/{ANSWERS['__module_name']}"
 
+# Prometheus metrics, Application Insights and the monitoring/ configs of the Azure target.
+AZURE_MONITORING = [f"{PACKAGE}/metrics.py", f"{PACKAGE}/telemetry.py", "monitoring", "tests/test_monitoring.py"]
+
 # (answer, value) -> paths that exist only when the answer is something else.
 PRUNE = {
     ("deploy_target", "aws-sam"): [
@@ -20,6 +23,7 @@ PRUNE = {
         f"{PACKAGE}/web.py",
         f"{PACKAGE}/api.py",
         "tests/test_web.py",
+        *AZURE_MONITORING,
     ],
     ("deploy_target", "azure-appservice"): [
         "template.yaml",
@@ -32,6 +36,7 @@ PRUNE = {
         "tests/test_sam_template.py",
     ],
     ("load_test", False): ["locustfile.py", "locust.conf"],
+    ("monitoring", False): AZURE_MONITORING,
     ("ci", "none"): [".github"],
     ("license", "Proprietary"): ["LICENSE"],
 }

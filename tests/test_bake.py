@@ -30,6 +30,15 @@ SHARED = {
     "tests/test_api.py",
     "tests/test_change.py",
 }
+AZURE_MONITORING = {
+    "monitoring/prometheus.yml",
+    "monitoring/alerts.yml",
+    "monitoring/alerts_test.yml",
+    "monitoring/grafana-dashboard.json",
+    "src/{module}/metrics.py",
+    "src/{module}/telemetry.py",
+    "tests/test_monitoring.py",
+}
 BY_TARGET = {
     "azure-appservice": {
         "app.py",
@@ -38,6 +47,7 @@ BY_TARGET = {
         "src/{module}/api.py",
         "src/{module}/web.py",
         "tests/test_web.py",
+        *AZURE_MONITORING,
     },
     "aws-sam": {
         "template.yaml",
@@ -90,6 +100,8 @@ def expected_files(answers: dict, module: str = "change_service") -> set[str]:
     files = SHARED | BY_TARGET[answers["deploy_target"]]
     if not answers.get("load_test", True):
         files -= {"locust.conf", "locustfile.py"}
+    if not answers.get("monitoring", True):
+        files -= AZURE_MONITORING
     if answers.get("ci") == "none":
         files -= {".github/workflows/ci.yml"}
     if answers.get("license") == "Proprietary":

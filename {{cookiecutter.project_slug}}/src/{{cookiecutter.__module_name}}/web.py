@@ -10,6 +10,9 @@ from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from . import DESCRIPTION, SERVICE_NAME, __version__
 from .api import api
+{%- if cookiecutter.monitoring %}
+from .metrics import init_metrics
+{%- endif %}
 from .schemas import ErrorResponse, validation_message
 from .web_policy import MAX_BODY_BYTES, SECURITY_HEADERS, UNSUPPORTED_MEDIA_TYPE, is_json_content_type
 
@@ -65,6 +68,10 @@ def create_app(config: dict | None = None) -> OpenAPI:
     )
     if config:
         app.config.update(config)
+{%- if cookiecutter.monitoring %}
+    # First, so that its timer starts before the other request hooks run and every answer is counted.
+    init_metrics(app)
+{%- endif %}
     app.before_request(_require_json_body)
     app.after_request(_add_security_headers)
     app.register_error_handler(HTTPException, _http_error)
