@@ -11,6 +11,24 @@ from pathlib import Path
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 PACKAGE = f"src/{ANSWERS['__module_name']}"
 
+# Files of the AWS options; the Azure target has none of them.
+S3_TRIGGER = [
+    f"{PACKAGE}/s3_handler.py",
+    "events/S3ProcessorFunction-upload.json",
+    "events/sample-upload.csv",
+    "tests/test_s3_handler.py",
+]
+SCHEDULE_TRIGGER = [f"{PACKAGE}/canary_handler.py", "events/CanaryFunction-scheduled.json", "tests/test_canary.py"]
+STEP_FUNCTIONS = [
+    f"{PACKAGE}/workflow_steps.py",
+    "statemachine",
+    "tools/local_workflow.py",
+    "events/ValidateFunction-amounts.json",
+    "events/ComputeFunction-valid.json",
+    "events/SummariseFunction-results.json",
+    "tests/test_workflow.py",
+]
+
 # Prometheus metrics, Application Insights and the monitoring/ configs of the Azure target.
 AZURE_MONITORING = [f"{PACKAGE}/metrics.py", f"{PACKAGE}/telemetry.py", "monitoring", "tests/test_monitoring.py"]
 
@@ -32,9 +50,16 @@ PRUNE = {
         "tools",
         "src/requirements.txt",
         f"{PACKAGE}/api_handler.py",
+        f"{PACKAGE}/observability.py",
         "tests/test_api_handler.py",
         "tests/test_sam_template.py",
+        *S3_TRIGGER,
+        *SCHEDULE_TRIGGER,
+        *STEP_FUNCTIONS,
     ],
+    ("s3_trigger", False): S3_TRIGGER,
+    ("schedule_trigger", False): SCHEDULE_TRIGGER,
+    ("step_functions", False): STEP_FUNCTIONS,
     ("load_test", False): ["locustfile.py", "locust.conf"],
     ("monitoring", False): AZURE_MONITORING,
     ("ci", "none"): [".github"],

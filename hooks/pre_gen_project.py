@@ -31,10 +31,30 @@ REGION = {
     "aws-sam": (re.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-[0-9]", re.ASCII), "an AWS region such as us-east-1"),
 }
 # A generated package with one of these names would shadow a module the service imports.
-RESERVED_MODULES = set(
-    "app tests src tools events flask flask_openapi3 gunicorn pydantic werkzeug jinja2 locust locustfile boto3 "
-    "botocore moto aws_lambda_powertools prometheus_client prometheus_flask_exporter pytest requests yaml".split()
-)
+RESERVED_MODULES = {
+    "app",
+    "tests",
+    "src",
+    "tools",
+    "events",
+    "flask",
+    "flask_openapi3",
+    "gunicorn",
+    "pydantic",
+    "werkzeug",
+    "jinja2",
+    "locust",
+    "locustfile",
+    "boto3",
+    "botocore",
+    "moto",
+    "aws_lambda_powertools",
+    "prometheus_client",
+    "prometheus_flask_exporter",
+    "pytest",
+    "requests",
+    "yaml",
+}
 
 
 def show(value):

@@ -52,13 +52,39 @@ BY_TARGET = {
     "aws-sam": {
         "template.yaml",
         "samconfig.toml",
-        "events/api-change.json",
-        "events/api-health.json",
+        "events/ApiFunction-change.json",
+        "events/ApiFunction-health.json",
         "src/requirements.txt",
         "src/{module}/api_handler.py",
+        "src/{module}/observability.py",
         "tools/local_lambda.py",
+        "tools/sam_template.py",
         "tests/test_api_handler.py",
         "tests/test_sam_template.py",
+    },
+}
+# Files each AWS option adds.
+AWS_OPTIONS = {
+    "s3_trigger": {
+        "src/{module}/s3_handler.py",
+        "events/S3ProcessorFunction-upload.json",
+        "events/sample-upload.csv",
+        "tests/test_s3_handler.py",
+    },
+    "schedule_trigger": {
+        "src/{module}/canary_handler.py",
+        "events/CanaryFunction-scheduled.json",
+        "tests/test_canary.py",
+    },
+    "step_functions": {
+        "src/{module}/workflow_steps.py",
+        "statemachine/change_workflow.asl.json",
+        "statemachine/sample-input.json",
+        "tools/local_workflow.py",
+        "events/ValidateFunction-amounts.json",
+        "events/ComputeFunction-valid.json",
+        "events/SummariseFunction-results.json",
+        "tests/test_workflow.py",
     },
 }
 # Combinations people pick, each with a readable id: (answers, files that must be absent).
@@ -93,11 +119,17 @@ COMBINATIONS = {
     },
     "azure-b1-3.11": {"deploy_target": "azure-appservice", "azure_sku": "B1", "python_version": "3.11"},
 }
-TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|%\}|\{#|cookiecutter\.")
+# Jinja that should have been rendered: a variable, a statement tag or a comment.
+TEMPLATE_SYNTAX = re.compile(
+    r"\{\{-? *cookiecutter|cookiecutter\.[a-z_]+|\{%-? *(if|elif|else|endif|for|endfor|set|raw|endraw)\b|\{#"
+)
 
 
 def expected_files(answers: dict, module: str = "change_service") -> set[str]:
     files = SHARED | BY_TARGET[answers["deploy_target"]]
+    for option, option_files in AWS_OPTIONS.items():
+        if answers["deploy_target"] == "aws-sam" and answers.get(option):
+            files |= option_files
     if not answers.get("load_test", True):
         files -= {"locust.conf", "locustfile.py"}
     if not answers.get("monitoring", True):

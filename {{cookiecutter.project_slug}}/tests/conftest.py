@@ -33,9 +33,10 @@ class Api:
     """Calls the Lambda handler with the API Gateway events that `make run` builds from HTTP requests."""
 
     def __init__(self):
-        from tools.local_lambda import http_api_event, lambda_context, load_handler
+        from tools import sam_template
+        from tools.local_lambda import http_api_event, lambda_context
 
-        self.handler = load_handler("api")
+        self.handler = sam_template.load_handler(sam_template.api_function_name())
         self.event = http_api_event
         self.context = lambda_context("test-api")
 

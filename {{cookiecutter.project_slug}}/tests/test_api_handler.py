@@ -1,37 +1,41 @@
-"""The Lambda handler with the sample events that `make invoke` sends, and what it reports to CloudWatch."""
+"""The API function with the sample events that `make invoke` sends, and what it reports to CloudWatch."""
 
 import base64
-import importlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from tools.local_lambda import PACKAGE, lambda_context, load_handler
+from tools import sam_template
+from tools.local_lambda import lambda_context
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
-api_handler = importlib.import_module(f"{PACKAGE}.api_handler")
+API_FUNCTION = sam_template.api_function_name()
+handler = sam_template.load_handler(API_FUNCTION)
+api_module = sys.modules[handler.__module__]
+observability = sys.modules[f"{api_module.__package__}.observability"]
 
 
 def invoke(event_name: str) -> dict:
-    event = json.loads((EVENTS / event_name).read_text())
-    return load_handler("api")(event, lambda_context("test-api"))
+    event = json.loads((EVENTS / f"{API_FUNCTION}-{event_name}.json").read_text())
+    return handler(event, lambda_context(API_FUNCTION))
 
 
 def test_change_event_gives_115_cents():
-    result = invoke("api-change.json")
+    result = invoke("change")
     assert result["statusCode"] == 200
     assert json.loads(result["body"])["cents"] == 115
 
 
 def test_health_event():
-    result = invoke("api-health.json")
+    result = invoke("health")
     assert result["statusCode"] == 200
     assert json.loads(result["body"]) == {"status": "ok"}
 
 
 def test_change_emits_its_metric_in_embedded_metric_format(capsys):
-    invoke("api-change.json")
+    invoke("change")
     documents = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     metrics = {
         (directive["Namespace"], metric["Name"])
@@ -39,10 +43,10 @@ def test_change_emits_its_metric_in_embedded_metric_format(capsys):
         for directive in document["_aws"]["CloudWatchMetrics"]
         for metric in directive["Metrics"]
     }
-    assert (api_handler.METRICS_NAMESPACE, api_handler.CHANGE_MADE_METRIC) in metrics
+    assert (observability.METRICS_NAMESPACE, api_module.CHANGE_MADE_METRIC) in metrics
 
 
-@pytest.mark.parametrize("event_file", sorted(EVENTS.glob("api-*.json")), ids=lambda path: path.name)
+@pytest.mark.parametrize("event_file", sorted(EVENTS.glob(f"{API_FUNCTION}-*.json")), ids=lambda path: path.name)
 def test_sample_events_are_http_api_events(event_file):
     event = json.loads(event_file.read_text())
     assert event["version"] == "2.0"

@@ -5,33 +5,15 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+
+from tools import sam_template
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class CloudFormationLoader(yaml.SafeLoader):
-    """Reads template.yaml, keeping short-form intrinsics such as !Ref and !Sub as plain values."""
-
-
-CloudFormationLoader.add_multi_constructor("!", lambda loader, tag, node: None)
-
-
-def functions() -> dict[str, dict]:
-    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=CloudFormationLoader)  # noqa: S506
-    defaults = template.get("Globals", {}).get("Function", {})
-    return {
-        name: {**defaults, **resource["Properties"]}
-        for name, resource in template["Resources"].items()
-        if resource["Type"] == "AWS::Serverless::Function"
-    }
-
-
-FUNCTIONS = functions()
+FUNCTIONS = sam_template.functions()
 
 
 def test_there_is_an_api_function():
-    assert "ApiFunction" in FUNCTIONS
+    assert sam_template.api_function_name() in FUNCTIONS
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -52,11 +34,18 @@ def test_handler_imports_from_code_uri_root(name, tmp_path):
         f"handler = getattr(importlib.import_module({module!r}), {function!r})\n"
         "assert callable(handler)\n"
     )
-    result = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True, check=False)
+    env = {"AWS_DEFAULT_REGION": "us-east-1", "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, f"{name}: Handler {FUNCTIONS[name]['Handler']} from {code_uri}:\n{result.stderr}"
 
 
-def test_every_sample_event_has_a_handler():
-    handlers = {spec["Handler"].rsplit(".", 2)[-2] for spec in FUNCTIONS.values()}
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_every_function_has_a_sample_event(name):
+    assert list((ROOT / "events").glob(f"{name}-*.json")), f"add events/{name}-<case>.json for `make invoke`"
+
+
+def test_every_sample_event_names_a_function():
     for event in (ROOT / "events").glob("*.json"):
-        assert f"{event.stem.split('-', 1)[0]}_handler" in handlers, f"{event.name} matches no function's Handler"
+        assert event.stem.split("-", 1)[0] in FUNCTIONS, f"{event.name}: no function of that name in template.yaml"

@@ -1,18 +1,23 @@
-"""Run the Lambda handlers on this machine, without Docker.
+"""Run the Lambda functions on this machine, without Docker or an AWS account.
 
     python tools/local_lambda.py serve [--port 8000]     # HTTP server: each request becomes an API Gateway event
-    python tools/local_lambda.py invoke [EVENT.json ...]  # call the handler for each sample event in events/
+    python tools/local_lambda.py invoke [EVENT.json ...]  # invoke functions with sample events (default: events/)
 
-`serve` turns every HTTP request into an API Gateway HTTP API (payload 2.0) event for the real `lambda_handler`,
-and its result back into an HTTP response, so curl, a browser or Locust can talk to the function as deployed.
-An event file `events/<name>-<case>.json` goes to the handler in `<package>/<name>_handler.py`.
+`serve` turns every HTTP request into an API Gateway HTTP API (payload 2.0) event for the API function's real
+handler, and its result back into an HTTP response, so curl, a browser or Locust can talk to it as deployed.
+
+`invoke` sends `events/<FunctionName>-<case>.json` to the handler of `<FunctionName>` in template.yaml, with the
+function's environment variables resolved to local stand-ins: buckets live in an in-memory S3 (moto), and a URL of
+the HTTP API points at a local `serve` started for the run.
 """
 
 import argparse
 import base64
-import importlib
+import contextlib
 import json
+import os
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -20,17 +25,22 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = "{{ cookiecutter.__module_name }}"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sam_template  # a sibling module, importable however this script is started
+
+ROOT = sam_template.ROOT
+EVENTS = ROOT / "events"
 # API Gateway refuses larger payloads before they reach the function.
 API_GATEWAY_MAX_BODY = 10 * 1024 * 1024
+# What an S3 event's object holds when `invoke` puts it in the in-memory bucket.
+SAMPLE_UPLOAD = EVENTS / "sample-upload.csv"
 
 
-def lambda_context(function_name: str) -> SimpleNamespace:
+def lambda_context(function_name: str, timeout_seconds: int = 30) -> SimpleNamespace:
     """The attributes of the Lambda context object that the handlers and Powertools read."""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout_seconds
     return SimpleNamespace(
         function_name=function_name,
         function_version="$LATEST",
@@ -41,12 +51,6 @@ def lambda_context(function_name: str) -> SimpleNamespace:
         log_stream_name="local",
         get_remaining_time_in_millis=lambda: int((deadline - time.monotonic()) * 1000),
     )
-
-
-def load_handler(name: str):
-    """The `lambda_handler` of `<package>/<name>_handler.py`, imported from src/ as Lambda would."""
-    sys.path.insert(0, str(ROOT / "src"))
-    return importlib.import_module(f"{PACKAGE}.{name}_handler").lambda_handler
 
 
 def http_api_event(method: str, target: str, headers: dict[str, str], body: bytes, client_ip: str) -> dict:
@@ -60,7 +64,7 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
         "rawPath": url.path,
         "rawQueryString": url.query,
         "headers": {name.lower(): value for name, value in headers.items()},
-        "queryStringParameters": {key: value for key, value in query} or None,
+        "queryStringParameters": dict(query) or None,
         "requestContext": {
             "accountId": "000000000000",
             "apiId": "local",
@@ -85,7 +89,7 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
 
 
 class ApiGatewayHandler(BaseHTTPRequestHandler):
-    handler = None  # set by serve()
+    handler = None  # the API function's handler, set by api_server()
     protocol_version = "HTTP/1.1"
 
     def _forward(self) -> None:
@@ -121,9 +125,18 @@ class ApiGatewayHandler(BaseHTTPRequestHandler):
         sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
 
+class LocalApiServer(ThreadingHTTPServer):
+    request_queue_size = 128  # the default of 5 makes a burst of new connections wait a second to retry
+    daemon_threads = True
+
+
+def api_server(host: str, port: int) -> ThreadingHTTPServer:
+    ApiGatewayHandler.handler = staticmethod(sam_template.load_handler(sam_template.api_function_name()))
+    return LocalApiServer((host, port), ApiGatewayHandler)
+
+
 def serve(host: str, port: int) -> None:
-    ApiGatewayHandler.handler = staticmethod(load_handler("api"))
-    server = ThreadingHTTPServer((host, port), ApiGatewayHandler)
+    server = api_server(host, port)
     print(f"Serving the API function on http://{host}:{port} (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
@@ -133,19 +146,76 @@ def serve(host: str, port: int) -> None:
         server.server_close()
 
 
+def local_name(logical_id: str) -> str:
+    """The local stand-in name of a resource: UploadsBucket -> uploads-bucket."""
+    return "".join(
+        f"-{char.lower()}" if char.isupper() and index else char.lower() for index, char in enumerate(logical_id)
+    )
+
+
+def local_environment(function_name: str, api_url: str) -> dict[str, str]:
+    """The function's environment variables from template.yaml, references replaced by local stand-ins."""
+    properties = sam_template.functions()[function_name]
+    variables = properties.get("Environment", {}).get("Variables", {})
+    environment = {}
+    for name, value in variables.items():
+        if isinstance(value, str):
+            environment[name] = value
+        elif "Ref" in value:
+            environment[name] = local_name(value["Ref"])
+        elif "Fn::Sub" in value and "${HttpApi}" in str(value["Fn::Sub"]):
+            environment[name] = api_url
+        elif "Fn::GetAtt" in value:
+            environment[name] = local_name(str(value["Fn::GetAtt"]).split(".")[0])
+    return environment
+
+
+@contextlib.contextmanager
+def local_aws(events: list[dict]):
+    """In-memory AWS (moto) with the template's buckets, and each S3 event's objects holding the sample upload."""
+    if not sam_template.resources("AWS::S3::Bucket"):
+        yield
+        return
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
+        for name in sam_template.resources("AWS::S3::Bucket"):
+            s3.create_bucket(Bucket=local_name(name))
+        for event in events:
+            for record in event.get("Records", []):
+                if "s3" in record:
+                    key = unquote_plus(record["s3"]["object"]["key"])
+                    s3.put_object(Bucket=record["s3"]["bucket"]["name"], Key=key, Body=SAMPLE_UPLOAD.read_bytes())
+        yield
+
+
 def invoke(paths: list[Path]) -> int:
-    """Invoke the matching handler with each event; print each result. Non-zero if any handler raised."""
+    """Invoke each event's function and print the result. Non-zero if any handler raised."""
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.setdefault(name, "local")  # never reaches AWS: every call goes to the in-memory stand-ins
+    events = {path: json.loads(path.read_text(encoding="utf-8")) for path in paths}
+    server = api_server("127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    api_url = f"http://127.0.0.1:{server.server_address[1]}"
     failed = 0
-    for path in paths:
-        name = path.stem.split("-", 1)[0]
-        try:
-            event = json.loads(path.read_text(encoding="utf-8"))
-            result = load_handler(name)(event, lambda_context(f"local-{name}"))
-        except Exception as error:  # report every event, then fail
-            print(f"{path}: FAILED: {type(error).__name__}: {error}", file=sys.stderr)
-            failed += 1
-            continue
-        print(f"{path}: {json.dumps(result)}")
+    try:
+        with local_aws(list(events.values())):
+            for path, event in events.items():
+                function_name = path.stem.split("-", 1)[0]
+                try:
+                    os.environ.update(local_environment(function_name, api_url))
+                    handler = sam_template.load_handler(function_name)
+                    result = handler(event, lambda_context(function_name))
+                except Exception as error:  # report every event, then fail
+                    print(f"{path.name} -> {function_name}: FAILED: {type(error).__name__}: {error}", file=sys.stderr)
+                    failed += 1
+                    continue
+                print(f"{path.name} -> {function_name}: {json.dumps(result)}", flush=True)
+    finally:
+        server.shutdown()
     return 1 if failed else 0
 
 
@@ -155,13 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser = commands.add_parser("serve", help="serve the API function over HTTP")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
-    invoke_parser = commands.add_parser("invoke", help="invoke handlers with sample events")
+    invoke_parser = commands.add_parser("invoke", help="invoke functions with sample events")
     invoke_parser.add_argument("events", nargs="*", type=Path, help="event files (default: every events/*.json)")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args.host, args.port)
         return 0
-    return invoke(args.events or sorted((ROOT / "events").glob("*.json")))
+    return invoke(args.events or sorted(EVENTS.glob("*.json")))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ import json
 from functools import cache
 from http import HTTPStatus
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -16,16 +15,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from . import DESCRIPTION, SERVICE_NAME, __version__
 from .change import make_change
+from .observability import logger, metrics, tracer
 from .schemas import ChangeRequest, ChangeResponse, ErrorResponse, Health, ServiceInfo, validation_message
 from .web_policy import MAX_BODY_BYTES, SECURITY_HEADERS, UNSUPPORTED_MEDIA_TYPE, is_json_content_type
 
-# Namespace and names of the custom metrics; the CloudWatch alarms and dashboard refer to the same values.
-METRICS_NAMESPACE = "{{ cookiecutter.project_slug }}"
+# Custom metric, in observability.METRICS_NAMESPACE; the dashboard shows it.
 CHANGE_MADE_METRIC = "ChangeMade"
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics(namespace=METRICS_NAMESPACE)
 app = APIGatewayHttpResolver(enable_validation=True)
 ERRORS = {
     status: {"description": HTTPStatus(status).phrase, "content": {"application/json": {"model": ErrorResponse}}}
