@@ -22,9 +22,12 @@ CHOICES = {
 }
 BOOLEANS = ("s3_trigger", "schedule_trigger", "step_functions", "monitoring", "load_test")
 SINGLE_LINE_TEXT = {"project_name": 100, "description": 300, "author_name": 100}
-# Azure: 2-60 letters, digits and hyphens; CloudFormation stack names must start with a letter.
+# Azure app names allow 2-60 letters, digits and hyphens and CloudFormation stack names must start with a letter;
+# at most 40 keeps every generated line that holds the module name within the generated project's line length.
 SLUG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*", re.ASCII)
-SLUG_MAX = 60
+SLUG_MAX = 40
+# What cookiecutter.json derives from a name with no letters or digits (an empty slug would name no directory).
+NO_SLUG = "-"
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 REGION = {
     "azure-appservice": (re.compile(r"[a-z]+[a-z0-9]*", re.ASCII), "an Azure location such as westeurope or eastus2"),
@@ -75,15 +78,20 @@ def problems(answers):
             yield f"{key} is {len(value)} characters long: use at most {limit}."
 
     slug = answers["project_slug"]
-    if not SLUG.fullmatch(slug):
+    if slug == NO_SLUG:
+        yield (
+            f"project_slug cannot be made from project_name {show(answers['project_name'])}: it has no ASCII "
+            "letters or digits; give one, e.g. project_slug=change-service."
+        )
+    elif not SLUG.fullmatch(slug):
         yield (
             f"project_slug {show(slug)} is not kebab-case: use lowercase ASCII letters, digits and single hyphens, "
             "starting with a letter (e.g. change-service)."
         )
     elif not 2 <= len(slug) <= SLUG_MAX:
         yield (
-            f"project_slug {show(slug)} is {len(slug)} characters long: it names the Azure app and the "
-            f"CloudFormation stack, so use 2 to {SLUG_MAX}."
+            f"project_slug {show(slug)} is {len(slug)} characters long: it names the directory, the Python "
+            f"package, the Azure app and the CloudFormation stack, so use 2 to {SLUG_MAX}."
         )
     else:
         module = answers["__module_name"]
