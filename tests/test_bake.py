@@ -270,3 +270,13 @@ def test_free_text_answers_round_trip_intact(target, tmp_path):
         if not env.get("SAM"):
             pytest.fail("the AWS SAM CLI is needed: put `sam` on PATH or set SAM=/path/to/sam (.ci/run does)")
         run([env["SAM"], "validate", "--lint"], project, env)
+
+
+def test_aws_install_leaves_the_sam_cli_to_the_tasks_that_need_it(tmp_path):
+    """`make install lint test` must not spend minutes installing the SAM CLI; `make validate` and `build` do."""
+    project = bake(tmp_path, deploy_target="aws-sam")
+    env = {**project_env(), "SAM": str(project / ".sam-cli" / "bin" / "sam")}  # as when no sam is on PATH
+    install = run(["make", "-n", "install", "lint", "test"], project, env).stdout
+    assert "aws-sam-cli" not in install
+    build = run(["make", "-n", "build"], project, env).stdout
+    assert "aws-sam-cli" in build

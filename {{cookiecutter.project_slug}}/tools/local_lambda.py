@@ -22,6 +22,7 @@ import time
 import traceback
 import uuid
 from datetime import UTC, datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -89,16 +90,46 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
 
 
 class ApiGatewayHandler(BaseHTTPRequestHandler):
+    """Forwards every request, whatever its method, to the API function; answers framing errors as API Gateway does."""
+
     handler = None  # the API function's handler, set by api_server()
     protocol_version = "HTTP/1.1"
 
+    def __getattr__(self, name: str):
+        if name.startswith("do_"):  # http.server looks up do_<METHOD>: every method goes to the function
+            return self._forward
+        raise AttributeError(name)
+
+    def _read_body(self) -> bytes | None:
+        """The request body (plain or chunked), or None after answering 400/413 for one that cannot be read."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks, size = [], 0
+            while (length := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)) > 0:
+                size += length
+                if size > API_GATEWAY_MAX_BODY:
+                    self.send_error(413)
+                    return None
+                chunks.append(self.rfile.read(length))
+                self.rfile.readline()
+            self.rfile.readline()
+            return b"".join(chunks)
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isdigit():
+            self.send_error(400, "Content-Length must be a non-negative integer")
+            return None
+        if int(declared) > API_GATEWAY_MAX_BODY:
+            self.send_error(413)
+            return None
+        return self.rfile.read(int(declared))
+
     def _forward(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > API_GATEWAY_MAX_BODY:
-            self._send(413, {"content-type": "application/json"}, b'{"message":"Request Entity Too Large"}')
-            self.close_connection = True
+        try:
+            body = self._read_body()
+        except ValueError:
+            self.send_error(400, "malformed chunked body")
             return
-        body = self.rfile.read(length) if length else b""
+        if body is None:
+            return
         event = http_api_event(self.command, self.path, dict(self.headers), body, self.client_address[0])
         try:
             result = self.handler(event, lambda_context("local-api"))
@@ -110,16 +141,28 @@ class ApiGatewayHandler(BaseHTTPRequestHandler):
         data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
         self._send(result.get("statusCode", 200), result.get("headers") or {}, data)
 
-    def _send(self, status: int, headers: dict[str, str], data: bytes) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            if name.lower() not in ("content-length", "connection"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors of the HTTP layer itself, as JSON like API Gateway's own ({"message": ...}), never HTML."""
+        self.close_connection = True
+        text = message or (HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error")
+        self._send(
+            code, {"content-type": "application/json", "connection": "close"}, json.dumps({"message": text}).encode()
+        )
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _forward
+    def _send(self, status: int, headers: dict[str, str], data: bytes) -> None:
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                if name.lower() not in ("content-length", "connection"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away; nothing to answer
 
     def log_message(self, format: str, *args) -> None:
         sys.stderr.write(f"{self.address_string()} - {format % args}\n")
@@ -136,7 +179,11 @@ def api_server(host: str, port: int) -> ThreadingHTTPServer:
 
 
 def serve(host: str, port: int) -> None:
-    server = api_server(host, port)
+    os.environ.update(local_environment(sam_template.api_function_name(), f"http://{host}:{port}"))
+    try:
+        server = api_server(host, port)
+    except OSError as error:
+        sys.exit(f"cannot listen on {host}:{port}: {error.strerror} (another server running? try PORT=...)")
     print(f"Serving the API function on http://{host}:{port} (Ctrl+C to stop)", flush=True)
     try:
         server.serve_forever()
@@ -161,6 +208,8 @@ def local_environment(function_name: str, api_url: str) -> dict[str, str]:
     for name, value in variables.items():
         if isinstance(value, str):
             environment[name] = value
+        elif "Ref" in value and value["Ref"] in sam_template.template().get("Parameters", {}):
+            environment[name] = str(sam_template.template()["Parameters"][value["Ref"]].get("Default", ""))
         elif "Ref" in value:
             environment[name] = local_name(value["Ref"])
         elif "Fn::Sub" in value and "${HttpApi}" in str(value["Fn::Sub"]):

@@ -39,11 +39,19 @@ def template() -> dict:
 def resources(resource_type: str) -> dict[str, dict]:
     """Properties of every resource of this type, with the template's Globals applied to functions."""
     defaults = template().get("Globals", {}).get("Function", {}) if resource_type.endswith("::Function") else {}
-    return {
-        name: {**defaults, **resource.get("Properties", {})}
-        for name, resource in template()["Resources"].items()
-        if resource["Type"] == resource_type
-    }
+    found = {}
+    for name, resource in template()["Resources"].items():
+        if resource["Type"] == resource_type:
+            properties = {**defaults, **resource.get("Properties", {})}
+            # SAM merges environment variables with the Globals' instead of replacing them.
+            variables = {
+                **defaults.get("Environment", {}).get("Variables", {}),
+                **resource.get("Properties", {}).get("Environment", {}).get("Variables", {}),
+            }
+            if variables:
+                properties["Environment"] = {"Variables": variables}
+            found[name] = properties
+    return found
 
 
 def functions() -> dict[str, dict]:

@@ -17,12 +17,12 @@ from . import DESCRIPTION, SERVICE_NAME, __version__
 from .change import make_change
 from .observability import logger, metrics, tracer
 from .schemas import ChangeRequest, ChangeResponse, ErrorResponse, Health, ServiceInfo, validation_message
-from .web_policy import MAX_BODY_BYTES, SECURITY_HEADERS, UNSUPPORTED_MEDIA_TYPE, is_json_content_type
+from .web_policy import SECURITY_HEADERS, BodyError, load_json, read_json_body
 
 # Custom metric, in observability.METRICS_NAMESPACE; the dashboard shows it.
 CHANGE_MADE_METRIC = "ChangeMade"
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=load_json)
 ERRORS = {
     status: {"description": HTTPStatus(status).phrase, "content": {"application/json": {"model": ErrorResponse}}}
     for status in (400, 413, 415, 422)
@@ -37,21 +37,23 @@ def error_response(status: int, message: str) -> Response:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=error_body(status, message))
 
 
-def unreadable_body(event: APIGatewayProxyEventV2) -> tuple[int, str] | None:
-    """Why a POST body cannot be read as JSON (415, 413 or 400), checked before the router parses it."""
-    if event.request_context.http.method != "POST":
+def unreadable_body(event: dict) -> BodyError | None:
+    """Why the body of a POST to a route that takes one cannot be read (web_policy.read_json_body), if it cannot.
+
+    Checked before routing, so every target answers the same status and message. A readable body's Content-Type is
+    then normalised to application/json, which is the spelling the router's validation expects.
+    """
+    proxy_event = APIGatewayProxyEventV2(event)
+    if proxy_event.request_context.http.method != "POST" or "POST" not in _allowed_methods().get(proxy_event.path, ()):
         return None
-    if not is_json_content_type(event.headers.get("content-type")):
-        return 415, UNSUPPORTED_MEDIA_TYPE
-    body = (event.body or "").encode()
-    if event.is_base64_encoded:
+    body = (proxy_event.body or "").encode()
+    if proxy_event.is_base64_encoded:
         body = base64.b64decode(body)
-    if len(body) > MAX_BODY_BYTES:
-        return 413, f"the request body must be at most {MAX_BODY_BYTES} bytes"
     try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return 400, "the request body is not valid JSON (it is not UTF-8 text)"
+        read_json_body(body, proxy_event.headers.get("content-type"))
+    except BodyError as error:
+        return error
+    event.setdefault("headers", {})["content-type"] = content_types.APPLICATION_JSON
     return None
 
 
@@ -119,15 +121,20 @@ def internal_error(error: Exception) -> Response:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    refusal = unreadable_body(APIGatewayProxyEventV2(event))
+    # HEAD is GET without the body, as HTTP servers (and the Azure target) answer it.
+    head = event.get("requestContext", {}).get("http", {}).get("method") == "HEAD"
+    if head:
+        event["requestContext"]["http"]["method"] = "GET"
+    refusal = unreadable_body(event)
     if refusal is None:
         response = app.resolve(event, context)
     else:
-        status, message = refusal
         response = {
-            "statusCode": status,
+            "statusCode": refusal.status,
             "headers": {"Content-Type": content_types.APPLICATION_JSON},
-            "body": json.dumps(error_body(status, message)),
+            "body": json.dumps(error_body(refusal.status, refusal.message), separators=(",", ":")),
         }
     response.setdefault("headers", {}).update(SECURITY_HEADERS)
+    if head:
+        response["body"] = ""
     return response

@@ -7,6 +7,7 @@ Amounts become integer cents as soon as they are parsed, so 1.15 dollars is exac
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 # Largest amount accepted: $1,000,000.00. Bounds the work per request and keeps every figure exact.
 MAX_CENTS = 100_000_000
@@ -34,11 +35,19 @@ class Change:
         return sum(self.coins.values())
 
 
-def to_cents(amount: str | int | float) -> int:
+def to_cents(amount: str | int | float | Decimal) -> int:
     """Parse a dollar amount given as a JSON string or number into exact integer cents."""
     if isinstance(amount, bool):
         raise InvalidAmountError("amount must be a number or a string of dollars, not true or false")
-    if isinstance(amount, float):
+    if isinstance(amount, Decimal):  # a JSON number read exactly (web_policy.load_json)
+        if not amount.is_finite():
+            raise InvalidAmountError("amount must be a finite number")
+        if amount.adjusted() > len(str(MAX_CENTS // 100)):
+            raise InvalidAmountError(f"amount must be at most {MAX_CENTS // 100:,} dollars")
+        if amount.as_tuple().exponent < -50:  # checked before writing out: 1e-999999 would be a million digits
+            raise InvalidAmountError("amount must have at most two decimal places (whole cents)")
+        text = format(amount, "f")
+    elif isinstance(amount, float):
         if not math.isfinite(amount):
             raise InvalidAmountError("amount must be a finite number")
         # repr gives the shortest text that round-trips, so the JSON number 1.15 reads back as "1.15".

@@ -5,26 +5,27 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .change import Change, to_cents
+from .change import Change, make_change, to_cents
 
 
 class ChangeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    # After validation, the amount in dollars normalised to two decimals ("1.15").
     amount: Annotated[
-        str | int | float,
+        str,
         Field(
-            description="Dollars, as a string (preferred, exact) or a number; at most two decimal places.",
+            description="Dollars, as a string (preferred) or a number; at most two decimal places, at most 1,000,000.",
             examples=["1.15", 2, 0.99],
         ),
     ]
 
-    @field_validator("amount", mode="before")
+    # Before type coercion, so true, null or a list are refused rather than turned into a number; the document
+    # still says that strings and numbers are accepted.
+    @field_validator("amount", mode="before", json_schema_input_type=str | int | float)
     @classmethod
-    def _parseable(cls, value: object) -> object:
-        # Before type coercion, so true, null or a list are refused rather than turned into a number.
-        to_cents(value)  # raises InvalidAmountError (a ValueError) with a message for the client
-        return value
+    def _normalise(cls, value: object) -> str:
+        return make_change(to_cents(value)).amount  # InvalidAmountError (a ValueError) carries the client's message
 
     @property
     def cents(self) -> int:

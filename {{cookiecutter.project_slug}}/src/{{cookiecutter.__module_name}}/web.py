@@ -2,11 +2,13 @@
 
 import logging
 import os
+from http import HTTPStatus
 
-from flask import Response, jsonify, request
+from flask import Response, abort, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from flask_openapi3 import Info, OpenAPI
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.exceptions import HTTPException
 
 from . import DESCRIPTION, SERVICE_NAME, __version__
 from .api import api
@@ -14,7 +16,7 @@ from .api import api
 from .metrics import init_metrics
 {%- endif %}
 from .schemas import ErrorResponse, validation_message
-from .web_policy import MAX_BODY_BYTES, SECURITY_HEADERS, UNSUPPORTED_MEDIA_TYPE, is_json_content_type
+from .web_policy import BODY_TOO_LARGE, MAX_BODY_BYTES, SECURITY_HEADERS, BodyError, load_json, read_json_body
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +35,33 @@ def _http_error(error: HTTPException) -> Response:
     # Every HTTP error, including the 500 that Flask raises for an unhandled exception, leaves as JSON.
     if error.code is not None and error.code >= 500:
         logger.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
-    return error_response(error.code or 500, error.name, error.description or error.name)
+    message = BODY_TOO_LARGE if error.code == 413 else error.description or error.name
+    return error_response(error.code or 500, error.name, message)
 
 
-def _require_json_body() -> None:
-    """A POST must carry JSON: refuse other content types with 415 and malformed JSON with 400."""
-    if request.method == "POST":
-        if not is_json_content_type(request.content_type):
-            raise UnsupportedMediaType(UNSUPPORTED_MEDIA_TYPE)
-        # Raises BadRequest (400) for malformed JSON and RequestEntityTooLarge (413); the parsed body is cached.
-        request.get_json(force=True)
+def _read_json_body() -> None:
+    """A POST to a route that takes one must carry a readable JSON object (web_policy.read_json_body)."""
+    if request.method != "POST" or request.routing_exception is not None:
+        return  # unknown path or method: the router answers 404 or 405
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        abort(413)
+    try:
+        read_json_body(request.get_data(), request.content_type)
+    except BodyError as error:
+        abort(error_response(error.status, HTTPStatus(error.status).phrase, error.message))
+    if not request.content_type:
+        # A body without Content-Type was read as JSON above; say so for the request validation that follows.
+        request.environ["CONTENT_TYPE"] = "application/json"
+        request.__dict__.pop("_parsed_content_type", None)
+
+
+class ExactJSONProvider(DefaultJSONProvider):
+    """Reads request JSON as every target does (exact numbers); writes responses in the models' key order."""
+
+    sort_keys = False
+
+    def loads(self, s: str | bytes, **kwargs) -> object:
+        return load_json(s)
 
 
 def _add_security_headers(response: Response) -> Response:
@@ -60,9 +79,11 @@ def create_app(config: dict | None = None) -> OpenAPI:
         validation_error_model=ErrorResponse,
         validation_error_callback=_validation_error,
     )
+    app.json = ExactJSONProvider(app)
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        JSON_SORT_KEYS=False,
+        # OPTIONS answers 405 like any method the route does not take (there is no CORS to negotiate).
+        PROVIDE_AUTOMATIC_OPTIONS=False,
         # Off unless asked for: debug mode on App Service would expose an interactive debugger.
         DEBUG=os.environ.get("FLASK_DEBUG") == "1",
     )
@@ -72,7 +93,7 @@ def create_app(config: dict | None = None) -> OpenAPI:
     # First, so that its timer starts before the other request hooks run and every answer is counted.
     init_metrics(app)
 {%- endif %}
-    app.before_request(_require_json_body)
+    app.before_request(_read_json_body)
     app.after_request(_add_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_api(api)
