@@ -31,6 +31,8 @@ STEP_FUNCTIONS = [
 
 # Prometheus metrics, Application Insights and the monitoring/ configs of the Azure target.
 AZURE_MONITORING = [f"{PACKAGE}/metrics.py", f"{PACKAGE}/telemetry.py", "monitoring", "tests/test_monitoring.py"]
+# The check that the CloudWatch alarms and dashboard name metrics the code emits (they are in template.yaml).
+AWS_MONITORING = ["tests/test_alarms.py"]
 
 # (answer, value) -> paths that exist only when the answer is something else.
 PRUNE = {
@@ -56,12 +58,13 @@ PRUNE = {
         *S3_TRIGGER,
         *SCHEDULE_TRIGGER,
         *STEP_FUNCTIONS,
+        *AWS_MONITORING,
     ],
     ("s3_trigger", False): S3_TRIGGER,
     ("schedule_trigger", False): SCHEDULE_TRIGGER,
     ("step_functions", False): STEP_FUNCTIONS,
     ("load_test", False): ["locustfile.py", "locust.conf"],
-    ("monitoring", False): AZURE_MONITORING,
+    ("monitoring", False): [*AZURE_MONITORING, *AWS_MONITORING],
     ("ci", "none"): [".github"],
     ("license", "Proprietary"): ["LICENSE"],
 }

@@ -36,6 +36,8 @@ REGION = {
 # A generated package with one of these names would shadow a module the service imports.
 RESERVED_MODULES = {
     "app",
+    "azure",
+    "opentelemetry",
     "tests",
     "src",
     "tools",

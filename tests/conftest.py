@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from cookiecutter.main import cookiecutter
 
 TEMPLATE = Path(__file__).resolve().parent.parent
@@ -24,6 +25,25 @@ def bake(output_dir: Path, **answers) -> Path:
     """Generate a project with `--no-input` and these answers; return its directory."""
     context = {key: value for key, value in answers.items()}
     return Path(cookiecutter(str(TEMPLATE), no_input=True, extra_context=context, output_dir=str(output_dir)))
+
+
+class CloudFormationLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short-form tags: `!Ref X` reads as {"!Ref": "X"}."""
+
+
+def _tagged(loader: yaml.Loader, tag: str, node: yaml.Node) -> dict:
+    if isinstance(node, yaml.ScalarNode):
+        return {tag: loader.construct_scalar(node)}
+    if isinstance(node, yaml.SequenceNode):
+        return {tag: loader.construct_sequence(node, deep=True)}
+    return {tag: loader.construct_mapping(node, deep=True)}
+
+
+CloudFormationLoader.add_multi_constructor("!", _tagged)
+
+
+def load_yaml(path: Path) -> object:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=CloudFormationLoader)
 
 
 def python_bin_dir(version: str) -> Path | None:

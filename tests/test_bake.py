@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TARGETS, TEMPLATE, bake, project_env, run
+from conftest import TARGETS, TEMPLATE, bake, load_yaml, project_env, run
 
 SHARED = {
     ".cookiecutter.json",
@@ -39,6 +39,7 @@ AZURE_MONITORING = {
     "src/{module}/telemetry.py",
     "tests/test_monitoring.py",
 }
+AWS_MONITORING = {"tests/test_alarms.py"}
 BY_TARGET = {
     "azure-appservice": {
         "app.py",
@@ -61,6 +62,7 @@ BY_TARGET = {
         "tools/sam_template.py",
         "tests/test_api_handler.py",
         "tests/test_sam_template.py",
+        *AWS_MONITORING,
     },
 }
 # Files each AWS option adds.
@@ -137,7 +139,7 @@ def expected_files(answers: dict) -> set[str]:
     if not answers.get("load_test", True):
         files -= {"locust.conf", "locustfile.py"}
     if not answers.get("monitoring", True):
-        files -= AZURE_MONITORING
+        files -= AZURE_MONITORING | AWS_MONITORING
     if answers.get("ci") == "none":
         files -= {".github/workflows/ci.yml"}
     if answers.get("license") == "Proprietary":
@@ -182,10 +184,7 @@ def test_structured_files_parse(baked):
         elif path.suffix == ".toml":
             tomllib.loads(path.read_text())
         elif path.suffix in (".yml", ".yaml"):
-            # CloudFormation short-form tags (!Ref, !Sub) are kept as plain values.
-            loader = type("Loader", (yaml.SafeLoader,), {})
-            loader.add_multi_constructor("!", lambda loader, tag, node: None)
-            assert yaml.load(path.read_text(), Loader=loader) is not None
+            assert load_yaml(path) is not None
         elif path.suffix == ".py":
             compile(path.read_text(), str(path), "exec")
 
@@ -262,9 +261,7 @@ def test_free_text_answers_round_trip_intact(target, tmp_path):
     run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
     run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
     if target == "aws-sam":
-        loader = type("Loader", (yaml.SafeLoader,), {})
-        loader.add_multi_constructor("!", lambda loader, tag, node: None)
-        template = yaml.load((project / "template.yaml").read_text(), Loader=loader)
+        template = load_yaml(project / "template.yaml")
         assert template["Description"].startswith("cafe-coins")
         env = project_env()
         if not env.get("SAM"):

@@ -1,9 +1,16 @@
 """The `api` fixture: one way to call the service's HTTP API, so the same tests hold on every deploy target."""
 
 import json
+{%- if cookiecutter.deploy_target == "aws-sam" %}
+import os
+{%- endif %}
 from dataclasses import dataclass
 
 import pytest
+{%- if cookiecutter.deploy_target == "aws-sam" %}
+
+from tools import local_lambda, sam_template
+{%- endif %}
 
 
 @dataclass
@@ -29,19 +36,20 @@ class Api:
         headers = {name.lower(): value for name, value in response.headers.items()}
         return ApiResponse(response.status_code, headers, response.get_data())
 {% else %}
+# Tests run with the environment template.yaml gives the functions (service name, metrics namespace, log level),
+# set before any handler is imported, as in Lambda.
+os.environ.update(local_lambda.local_environment(sam_template.api_function_name(), "http://127.0.0.1"))
+
+
 class Api:
     """Calls the Lambda handler with the API Gateway events that `make run` builds from HTTP requests."""
 
     def __init__(self):
-        from tools import sam_template
-        from tools.local_lambda import http_api_event, lambda_context
-
         self.handler = sam_template.load_handler(sam_template.api_function_name())
-        self.event = http_api_event
-        self.context = lambda_context("test-api")
+        self.context = local_lambda.lambda_context("test-api")
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> ApiResponse:
-        event = self.event(method, path, headers or {}, body or b"", "127.0.0.1")
+        event = local_lambda.http_api_event(method, path, headers or {}, body or b"", "127.0.0.1")
         result = self.handler(event, self.context)
         headers = {name.lower(): value for name, value in (result.get("headers") or {}).items()}
         return ApiResponse(result["statusCode"], headers, (result.get("body") or "").encode())

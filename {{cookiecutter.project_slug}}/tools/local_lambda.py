@@ -246,6 +246,8 @@ def invoke(paths: list[Path]) -> int:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ.setdefault(name, "local")  # never reaches AWS: every call goes to the in-memory stand-ins
     events = {path: json.loads(path.read_text(encoding="utf-8")) for path in paths}
+    # The settings every function shares (service name, namespace) before any handler is imported, as in Lambda.
+    os.environ.update(local_environment(sam_template.api_function_name(), ""))
     server = api_server("127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     api_url = f"http://127.0.0.1:{server.server_address[1]}"
