@@ -1,10 +1,15 @@
-"""Jinja filters the template uses to put free-text answers into generated source files safely.
+"""Jinja settings that keep answers safe: a filter for free text in Python files, and the sandbox.
 
-Cookiecutter loads this module through `_extensions` in cookiecutter.json.
+Cookiecutter loads this module through `_extensions` in cookiecutter.json, while it creates the Jinja environment
+and before it renders anything.
 """
 
-from jinja2.ext import Extension
+import unicodedata
 
+from jinja2.ext import Extension
+from jinja2.sandbox import SandboxedEnvironment, safe_range
+
+LINE_LENGTH = 120  # the generated project's ruff line-length
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -30,9 +35,41 @@ def python_string(value: object) -> str:
     return quote + "".join(body) + quote
 
 
+def display_width(text: str) -> int:
+    """Columns as ruff counts them: East Asian wide and full-width characters (CJK, emoji) take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def python_assignment(value: object, name: str) -> str:
+    """`NAME = "value"` laid out as `ruff format` would: in parentheses when only that makes the line fit."""
+    literal = python_string(value)
+    line = f"{name} = {literal}"
+    if display_width(line) > LINE_LENGTH and display_width(literal) + 4 <= LINE_LENGTH:
+        return f"{name} = (\n    {literal}\n)"
+    return line
+
+
+def sandbox(environment) -> None:
+    """Make cookiecutter's environment a Jinja sandbox.
+
+    With --no-input, cookiecutter renders the answers given on the command line as templates, so an answer such as
+    `{{ self.__init__.__globals__ ... }}` could run code. In the sandbox, attribute access and calls are checked
+    and such an answer stops with a SecurityError; the template's own files use nothing the sandbox forbids.
+    """
+    environment.__class__ = type(
+        "Sandboxed" + type(environment).__name__, (type(environment), SandboxedEnvironment), {}
+    )
+    environment.globals["range"] = safe_range
+    environment.binop_table = SandboxedEnvironment.default_binop_table.copy()
+    environment.unop_table = SandboxedEnvironment.default_unop_table.copy()
+
+
 class PythonStringExtension(Extension):
-    """Adds the `pystr` filter: `{{ cookiecutter.project_name | pystr }}`."""
+    """Adds the filters `pystr` and `pyassign` (`{{ cookiecutter.project_name | pyassign("NAME") }}`), and puts
+    rendering in the sandbox."""
 
     def __init__(self, environment):
         super().__init__(environment)
         environment.filters["pystr"] = python_string
+        environment.filters["pyassign"] = python_assignment
+        sandbox(environment)

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -44,6 +45,34 @@ CloudFormationLoader.add_multi_constructor("!", _tagged)
 
 def load_yaml(path: Path) -> object:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=CloudFormationLoader)
+
+
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+# Files that tools read as plain ASCII (make, CloudFormation parameters, pip).
+ASCII_FILES = ("Makefile", "template.yaml", "samconfig.toml", "requirements.txt", "requirements-dev.txt")
+
+
+def assert_project_files_valid(project: Path) -> None:
+    """Every Python, TOML, YAML and JSON file parses; LF line ends; names that work on Windows; ASCII where needed."""
+    for path in project.rglob("*"):
+        name = path.relative_to(project)
+        assert not set(path.name) & set('<>:"\\|?*') and path.name.split(".")[0].upper() not in WINDOWS_RESERVED, name
+        assert not path.name.endswith((" ", ".")), name
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        assert b"\r" not in data, f"{name}: CR line ends"
+        text = data.decode("utf-8")
+        if path.name in ASCII_FILES:
+            assert text.isascii(), f"{name}: not ASCII"
+        if path.suffix == ".json":
+            json.loads(text)
+        elif path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix in (".yml", ".yaml"):
+            assert yaml.load(text, Loader=CloudFormationLoader) is not None
+        elif path.suffix == ".py":
+            compile(text, str(path), "exec")
 
 
 def python_bin_dir(version: str) -> Path | None:

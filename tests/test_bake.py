@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TARGETS, TEMPLATE, bake, load_yaml, project_env, run
+from conftest import TARGETS, TEMPLATE, assert_project_files_valid, bake, load_yaml, project_env, run
 
 SHARED = {
     ".cookiecutter.json",
@@ -176,17 +176,9 @@ def test_no_empty_directories(baked):
         assert not path.is_dir() or any(path.iterdir()), f"empty directory {path.relative_to(project)}"
 
 
-def test_structured_files_parse(baked):
+def test_files_parse_with_lf_line_ends_and_portable_names(baked):
     _, project = baked
-    for path in project.rglob("*"):
-        if path.suffix == ".json":
-            json.loads(path.read_text())
-        elif path.suffix == ".toml":
-            tomllib.loads(path.read_text())
-        elif path.suffix in (".yml", ".yaml"):
-            assert load_yaml(path) is not None
-        elif path.suffix == ".py":
-            compile(path.read_text(), str(path), "exec")
+    assert_project_files_valid(project)
 
 
 def test_ruff_check_and_format_clean(baked):

@@ -1,5 +1,5 @@
 """The service: domain logic shared by every deploy target, plus this target's web adapter."""
 
-SERVICE_NAME = {{ cookiecutter.project_name | pystr }}
-DESCRIPTION = {{ cookiecutter.description | pystr }}
+{{ cookiecutter.project_name | pyassign("SERVICE_NAME") }}
+{{ cookiecutter.description | pyassign("DESCRIPTION") }}
 __version__ = "0.1.0"
