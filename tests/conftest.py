@@ -94,9 +94,10 @@ def project_env(python_version: str = DEFAULT_PYTHON) -> dict[str, str]:
         pytest.fail(f"python{python_version} is needed to test projects for that runtime; install it (pyenv, apt)")
     env["PATH"] = os.pathsep.join([str(bin_dir), env.get("PATH", "")])
     env["SAM_CLI_TELEMETRY"] = "0"
-    sam = os.environ.get("SAM") or shutil.which("sam")
-    if sam:
-        env["SAM"] = sam
+    for tool in ("sam", "checkov"):  # shared installs, so that each project does not install its own
+        found = os.environ.get(tool.upper()) or shutil.which(tool)
+        if found:
+            env[tool.upper()] = found
     return env
 
 

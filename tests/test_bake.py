@@ -12,6 +12,7 @@ import yaml
 from conftest import TARGETS, TEMPLATE, assert_project_files_valid, bake, load_yaml, project_env, run
 
 SHARED = {
+    ".checkov.yaml",
     ".cookiecutter.json",
     ".gitignore",
     ".github/workflows/ci.yml",
@@ -29,6 +30,7 @@ SHARED = {
     "tests/conftest.py",
     "tests/test_api.py",
     "tests/test_change.py",
+    "tests/test_fuzz.py",
 }
 AZURE_MONITORING = {
     "monitoring/prometheus.yml",

@@ -36,6 +36,10 @@ def test_make_run_serves_the_api(installed_projects, target):
         assert status == 404
         assert json.loads(body)["status"] == 404
 
+        status, headers, body = http("POST", base + "/api/change", b"{" + b" " * (11 * 1024 * 1024) + b"}", JSON)
+        assert status == 413
+        assert headers["Content-Type"].startswith("application/json")
+
         status, _, body = http("GET", base + "/openapi.json")
         assert status == 200
         assert "/api/change" in json.loads(body)["paths"]

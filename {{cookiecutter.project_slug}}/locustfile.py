@@ -65,8 +65,8 @@ def _add_slo_options(parser, **_kwargs):
 def random_amount() -> tuple[str | int | float, int]:
     """An amount as clients send it (a string, an integer or a JSON number) and the cents it stands for."""
     # Pocket change, till amounts and large sums, a third each; not for security, so the standard generator is right.
-    cents = random.choice([random.randint(0, 500), random.randint(0, 100_000), random.randint(0, 100_000_000)])  # noqa: S311
-    form = random.random()  # noqa: S311
+    cents = random.choice([random.randint(0, 500), random.randint(0, 100_000), random.randint(0, 100_000_000)])  # nosec B311
+    form = random.random()  # nosec B311
     if form < 0.6:
         return f"{cents // 100}.{cents % 100:02d}", cents
     if form < 0.8:
@@ -106,7 +106,7 @@ class ApiClient(HttpUser):
 
     @task(2)
     def invalid_change(self):
-        label, body, content_type, expected = random.choice(INVALID_REQUESTS)  # noqa: S311
+        label, body, content_type, expected = random.choice(INVALID_REQUESTS)  # nosec B311
         # One stats row per kind of bad request, so the report shows each one's latency and outcome.
         with self.client.post(
             "/api/change",

@@ -4,7 +4,9 @@ import json
 {%- if cookiecutter.deploy_target == "aws-sam" %}
 import os
 {%- endif %}
+import threading
 from dataclasses import dataclass
+from socketserver import BaseServer
 
 import pytest
 {%- if cookiecutter.deploy_target == "aws-sam" %}
@@ -35,6 +37,15 @@ class Api:
         response = self.client.open(path, method=method, data=body, headers=headers or {})
         headers = {name.lower(): value for name, value in response.headers.items()}
         return ApiResponse(response.status_code, headers, response.get_data())
+
+
+def http_server() -> BaseServer:
+    """The Flask app on a free port of 127.0.0.1, served by werkzeug."""
+    from werkzeug.serving import make_server
+
+    from {{ cookiecutter.__module_name }}.web import create_app
+
+    return make_server("127.0.0.1", 0, create_app(), threaded=True)
 {% else %}
 # Tests run with the environment template.yaml gives the functions (service name, metrics namespace, log level),
 # set before any handler is imported, as in Lambda.
@@ -53,8 +64,23 @@ class Api:
         result = self.handler(event, self.context)
         headers = {name.lower(): value for name, value in (result.get("headers") or {}).items()}
         return ApiResponse(result["statusCode"], headers, (result.get("body") or "").encode())
+
+
+def http_server() -> BaseServer:
+    """The API function behind the local API Gateway adapter (`make run`) on a free port of 127.0.0.1."""
+    return local_lambda.api_server("127.0.0.1", 0)
 {% endif %}
 
 @pytest.fixture
 def api() -> Api:
     return Api()
+
+
+@pytest.fixture(scope="session")
+def served_api():
+    """Base URL of the API served over real HTTP on 127.0.0.1, for tests that need a socket."""
+    server = http_server()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()

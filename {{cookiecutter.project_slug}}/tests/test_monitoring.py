@@ -12,7 +12,7 @@ import pytest
 from {{ cookiecutter.__module_name }}.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "test-metrics-token"  # noqa: S105 - not a real secret
+TOKEN = "test-metrics-token"  # not a real secret: the tests set it
 
 
 @pytest.fixture(autouse=True)

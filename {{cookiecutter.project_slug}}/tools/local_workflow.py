@@ -11,9 +11,7 @@ not know, or a step that raises without a matching Catch stops the run with an e
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,17 +153,15 @@ def run(input_document: object) -> Execution:
 
 def validate() -> int:
     """statelint on the definition, with each placeholder replaced by an ARN of the right shape."""
+    from statelint.linter import Linter  # a development tool, needed by this command only
+
     name, definition, functions = state_machine()
     text = json.dumps(definition)
     for placeholder, function in functions.items():
         text = text.replace("${" + placeholder + "}", f"arn:aws:lambda:us-east-1:123456789012:function:{function}")
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-        file.write(text)
-    statelint = Path(sys.executable).with_name("statelint")
-    result = subprocess.run([str(statelint), file.name], capture_output=True, text=True, check=False)  # noqa: S603
-    Path(file.name).unlink()
-    print(f"{name}: {result.stdout.strip() or 'valid'}")
-    return result.returncode
+    problems = Linter.validate(json.loads(text))
+    print(f"{name}: " + (f"{len(problems)} problem(s)\n  " + "\n  ".join(problems) if problems else "valid"))
+    return 1 if problems else 0
 
 
 def main(argv: list[str] | None = None) -> int:

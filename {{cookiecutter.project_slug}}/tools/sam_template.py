@@ -33,7 +33,11 @@ CloudFormationLoader.add_multi_constructor("!", _intrinsic)
 
 @cache
 def template() -> dict:
-    return yaml.load((ROOT / "template.yaml").read_text(encoding="utf-8"), Loader=CloudFormationLoader)  # noqa: S506
+    loader = CloudFormationLoader((ROOT / "template.yaml").read_text(encoding="utf-8"))
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def resources(resource_type: str) -> dict[str, dict]:

@@ -55,6 +55,16 @@ def _read_json_body() -> None:
         request.__dict__.pop("_parsed_content_type", None)
 
 
+def openapi_document(app: OpenAPI) -> dict:
+    """The generated OpenAPI document, without the `securitySchemes: null` that flask-openapi3 writes when the API
+    has no security scheme (the specification allows only an object there)."""
+    document = app.api_doc
+    components = document.get("components") or {}
+    for name in [name for name, value in components.items() if value is None]:
+        del components[name]
+    return document
+
+
 class ExactJSONProvider(DefaultJSONProvider):
     """Reads request JSON as every target does (exact numbers); writes responses in the models' key order."""
 
@@ -98,5 +108,5 @@ def create_app(config: dict | None = None) -> OpenAPI:
     app.register_error_handler(HTTPException, _http_error)
     app.register_api(api)
     # The document is generated from the routes and the pydantic models in schemas.py.
-    app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc, methods=["GET"])
+    app.add_url_rule("/openapi.json", "openapi", lambda: openapi_document(app), methods=["GET"])
     return app
