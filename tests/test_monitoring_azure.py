@@ -2,10 +2,8 @@
 
 import contextlib
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import time
 import urllib.parse
@@ -13,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import bake, free_port, http, project_env, run, serving
+from conftest import bake, free_port, http, project_env, run, serving, stop_process_group
 
 TOKEN = "template-test-metrics-token"
 JOB = "change-service"
@@ -117,17 +115,7 @@ def running_prometheus(config: Path, data: Path):
         prometheus.wait_until(lambda: http("GET", prometheus.base + "/-/ready", timeout=2)[0] == 200)
         yield prometheus
     finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        stop_process_group(process)
 
 
 def single_value(result: list) -> float:
@@ -255,7 +243,7 @@ def test_make_monitor_scrapes_make_run_and_leaves_nothing_behind(installed_proje
             prometheus.wait_until(lambda: prometheus.query(up) != [])
             assert single_value(prometheus.query(up)) == 1
         finally:
-            stop(monitor)
+            stop_process_group(monitor)
     work = Path(re.search(r"data in (\S+)", log.read_text())[1])
     deadline = time.monotonic() + 10
     while work.exists() and time.monotonic() < deadline:
