@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import free_port, http, project_env, run, serving
+from conftest import bake, free_port, http, project_env, run, serving
 
 pytestmark = pytest.mark.slow
 JSON = {"Content-Type": "application/json"}
@@ -121,3 +121,22 @@ def test_aws_build_without_the_runtime_python_says_what_to_do(installed_projects
     result = run(["make", "build", "PYTHON_VERSION=3.99"], project, project_env(), check=False)
     assert result.returncode != 0
     assert "sam build needs python3.99 on PATH" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"deploy_target": "azure-appservice", "python_version": "3.13", "monitoring": False, "load_test": False},
+        {"deploy_target": "aws-sam", "python_version": "3.11", "monitoring": False, "load_test": False, "ci": "none"},
+    ],
+    ids=["azure-3.13-minimal", "aws-3.11-minimal"],
+)
+def test_other_runtimes_and_minimal_options_pass_their_own_checks(tmp_path, answers):
+    """The versions besides the default, with the optional parts off: install, lint (security scans too), test."""
+    project = bake(tmp_path, **answers)
+    env = project_env(answers["python_version"])
+    tasks = ["install", "lint", "test"] + (["validate", "build"] if answers["deploy_target"] == "aws-sam" else [])
+    for task in tasks:
+        run(["make", task], project, env)
+    venv_python = run([str(project / ".venv/bin/python"), "--version"], project, env).stdout
+    assert venv_python.startswith(f"Python {answers['python_version']}.")
