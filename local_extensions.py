@@ -35,6 +35,19 @@ def python_string(value: object) -> str:
     return quote + "".join(body) + quote
 
 
+def toml_string(value: object) -> str:
+    """`value` as a TOML basic string. Unlike JSON, TOML has no surrogate-pair escapes, so an emoji stays as is."""
+    body = []
+    for char in str(value):
+        if char in '"\\':
+            body.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            body.append(f"\\u{ord(char):04x}")
+        else:
+            body.append(char)
+    return '"' + "".join(body) + '"'
+
+
 def display_width(text: str) -> int:
     """Columns as ruff counts them: East Asian wide and full-width characters (CJK, emoji) take two."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
@@ -65,11 +78,12 @@ def sandbox(environment) -> None:
 
 
 class PythonStringExtension(Extension):
-    """Adds the filters `pystr` and `pyassign` (`{{ cookiecutter.project_name | pyassign("NAME") }}`), and puts
-    rendering in the sandbox."""
+    """Adds the filters `pystr`, `pyassign` (`{{ cookiecutter.project_name | pyassign("NAME") }}`) and `tomlstr`,
+    and puts rendering in the sandbox."""
 
     def __init__(self, environment):
         super().__init__(environment)
         environment.filters["pystr"] = python_string
         environment.filters["pyassign"] = python_assignment
+        environment.filters["tomlstr"] = toml_string
         sandbox(environment)

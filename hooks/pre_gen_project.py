@@ -28,38 +28,29 @@ SLUG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*", re.ASCII)
 SLUG_MAX = 40
 # What cookiecutter.json derives from a name with no letters or digits (an empty slug would name no directory).
 NO_SLUG = "-"
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+", re.ASCII)
+# Right-to-left overrides and isolates can make code read differently from how it runs ("trojan source").
+BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 REGION = {
     "azure-appservice": (re.compile(r"[a-z]+[a-z0-9]*", re.ASCII), "an Azure location such as westeurope or eastus2"),
     "aws-sam": (re.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-[0-9]", re.ASCII), "an AWS region such as us-east-1"),
 }
-# A generated package with one of these names would shadow a module the service imports.
-RESERVED_MODULES = {
-    "app",
-    "azure",
-    "opentelemetry",
-    "tests",
-    "src",
-    "tools",
-    "events",
-    "flask",
-    "flask_openapi3",
-    "gunicorn",
-    "pydantic",
-    "werkzeug",
-    "jinja2",
-    "locust",
-    "locustfile",
-    "boto3",
-    "botocore",
-    "moto",
-    "aws_lambda_powertools",
-    "prometheus_client",
-    "prometheus_flask_exporter",
-    "pytest",
-    "requests",
-    "yaml",
-}
+# A generated package with one of these names would shadow a module that the project imports: its own top-level
+# folders and the top-level modules of every runtime and development dependency of both targets.
+SHADOWED = """
+    annotated_types anyio app asgiref aws_lambda_powertools aws_xray_sdk azure bandit bidict blinker boto3
+    botocore brotli certifi cffi cfnlint charset_normalizer click configargparse conftest cryptography dateutil
+    engineio events flask flask_cors flask_login flask_openapi3 gevent geventhttpclient graphql greenlet
+    gunicorn h11 harfile hypothesis hypothesis_graphql idna images iniconfig isodate isympy itsdangerous jinja2
+    jmespath jsonpatch jsonpatch_cli jsonpointer jsonschema_rs jwt locust locustfile markdown_it markupsafe
+    mdurl monitoring moto mpmath msal msal_extensions msgpack msrest networkx oauthlib opentelemetry packaging
+    pip pluggy prometheus_client prometheus_flask_exporter psutil py py_partiql_parser pycparser pydantic
+    pydantic_core pygments pyrate_limiter pytest pytest_locust regex requests requests_oauthlib responses rich
+    ruff s3transfer schemathesis simple_websocket six socketio sortedcontainers src statelint statemachine
+    stevedore sympy tests tools typing_extensions typing_inspection urllib3 websocket werkzeug wrapt wsproto
+    xmltodict yaml zmq zope
+"""
+RESERVED_MODULES = set(SHADOWED.split())
 
 
 def show(value):
@@ -76,6 +67,8 @@ def problems(answers):
             yield f"{key} is empty: give some text."
         elif any(ord(char) < 0x20 or char in "\x7f\u2028\u2029" for char in value):
             yield f"{key} {show(value)} contains a line break or control character: use a single line of text."
+        elif any(char in BIDI_CONTROLS for char in value):
+            yield f"{key} {show(value)} contains invisible text-direction characters: remove them."
         elif len(value) > limit:
             yield f"{key} is {len(value)} characters long: use at most {limit}."
 
@@ -115,7 +108,7 @@ def problems(answers):
 
     for key in ("author_email", "alarm_email"):
         value = answers[key]
-        if (value or key == "author_email") and not EMAIL.fullmatch(value):
+        if (value or key == "author_email") and not (value.isascii() and EMAIL.fullmatch(value)):
             yield f"{key} {show(value)} is not an e-mail address: use name@example.com" + (
                 " or leave it empty." if key == "alarm_email" else "."
             )

@@ -5,7 +5,13 @@ import json
 import pytest
 
 from {{ cookiecutter.__module_name }} import SERVICE_NAME, __version__
-from {{ cookiecutter.__module_name }}.web_policy import BODY_TOO_LARGE, MAX_BODY_BYTES, SECURITY_HEADERS
+from {{ cookiecutter.__module_name }}.web_policy import (
+    BODY_TOO_LARGE,
+    MAX_BODY_BYTES,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    SECURITY_HEADERS,
+)
 
 JSON = {"Content-Type": "application/json"}
 
@@ -150,7 +156,7 @@ def test_body_over_the_limit_is_413(api):
 
 @pytest.mark.parametrize("path", ["/nope", "/api", "/robots933456.txt", "/api/change/extra"])
 def test_unknown_path_is_404_json(api, path):
-    assert_json_error(api.request("GET", path), 404)
+    assert assert_json_error(api.request("GET", path), 404)["message"] == NOT_FOUND
 
 
 @pytest.mark.parametrize(
@@ -158,7 +164,12 @@ def test_unknown_path_is_404_json(api, path):
     [("GET", "/api/change"), ("DELETE", "/api/change"), ("OPTIONS", "/api/change"), ("PUT", "/health")],
 )
 def test_wrong_method_is_405_json(api, method, path):
-    assert_json_error(api.request(method, path), 405)
+    assert assert_json_error(api.request(method, path), 405)["message"] == METHOD_NOT_ALLOWED
+
+
+@pytest.mark.parametrize("method", ["BREW", "PROPFIND", "TRACE"])
+def test_an_unknown_method_is_405_json(api, method):
+    assert "not supported" in assert_json_error(api.request(method, "/health"), 405)["message"]
 
 
 @pytest.mark.parametrize(("path", "status"), [("/health", 405), ("/nope", 404)])

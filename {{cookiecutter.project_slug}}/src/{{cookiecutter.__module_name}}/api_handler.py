@@ -17,7 +17,16 @@ from . import DESCRIPTION, SERVICE_NAME, __version__
 from .change import make_change
 from .observability import logger, metrics, tracer
 from .schemas import ChangeRequest, ChangeResponse, ErrorResponse, Health, ServiceInfo, validation_message
-from .web_policy import SECURITY_HEADERS, BodyError, load_json, read_json_body
+from .web_policy import (
+    KNOWN_METHODS,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    SECURITY_HEADERS,
+    UNKNOWN_METHOD,
+    BodyError,
+    load_json,
+    read_json_body,
+)
 
 # Custom metric, in observability.METRICS_NAMESPACE; the dashboard shows it.
 CHANGE_MADE_METRIC = "ChangeMade"
@@ -37,13 +46,16 @@ def error_response(status: int, message: str) -> Response:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=error_body(status, message))
 
 
-def unreadable_body(event: dict) -> BodyError | None:
-    """Why the body of a POST to a route that takes one cannot be read (web_policy.read_json_body), if it cannot.
+def refusal_before_routing(event: dict) -> BodyError | None:
+    """Why the request is refused before routing, if it is: an unknown method (405), or the body of a POST to a
+    route that takes one cannot be read (web_policy.read_json_body).
 
-    Checked before routing, so every target answers the same status and message. A readable body's Content-Type is
-    then normalised to application/json, which is the spelling the router's validation expects.
+    Checked here so that every target answers the same status and message. A readable body's Content-Type is then
+    normalised to application/json, which is the spelling the router's validation expects.
     """
     proxy_event = APIGatewayProxyEventV2(event)
+    if proxy_event.request_context.http.method not in KNOWN_METHODS:
+        return BodyError(405, UNKNOWN_METHOD)
     if proxy_event.request_context.http.method != "POST" or "POST" not in _allowed_methods().get(proxy_event.path, ()):
         return None
     body = (proxy_event.body or "").encode()
@@ -95,8 +107,8 @@ def invalid_request(error: RequestValidationError) -> Response:
 def not_found(_error: NotFoundError) -> Response:
     path = app.current_event.path
     if path in _allowed_methods() and app.current_event.http_method not in _allowed_methods()[path]:
-        return error_response(405, "the method is not allowed for the requested URL")
-    return error_response(404, "the requested URL was not found on the server")
+        return error_response(405, METHOD_NOT_ALLOWED)
+    return error_response(404, NOT_FOUND)
 
 
 @cache
@@ -125,7 +137,7 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
     head = event.get("requestContext", {}).get("http", {}).get("method") == "HEAD"
     if head:
         event["requestContext"]["http"]["method"] = "GET"
-    refusal = unreadable_body(event)
+    refusal = refusal_before_routing(event)
     if refusal is None:
         response = app.resolve(event, context)
     else:

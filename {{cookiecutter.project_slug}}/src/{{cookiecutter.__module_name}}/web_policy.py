@@ -15,6 +15,13 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
+# Methods a client may use; any other answers 405 before routing (and before metrics label it).
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+# Messages for the errors the routers answer, the same on every target.
+NOT_FOUND = "the requested URL was not found on the server"
+METHOD_NOT_ALLOWED = "the method is not allowed for the requested URL"
+UNKNOWN_METHOD = f"the method is not supported: use one of {', '.join(sorted(KNOWN_METHODS))}"
 UNSUPPORTED_MEDIA_TYPE = "send the body as JSON, with the header Content-Type: application/json"
 BODY_TOO_LARGE = f"the request body must be at most {MAX_BODY_BYTES} bytes"
 EXAMPLE = '{"amount": "1.15"}'
