@@ -73,6 +73,15 @@ def test_unknown_paths_share_one_label_value():
     assert sample(text, "flask_http_request_duration_seconds_count", url_rule="None", status="404") == len(paths)
 
 
+def test_made_up_methods_add_no_label_values():
+    """Each method name would be a new series; unknown ones are refused before the metrics see them."""
+    client = create_app().test_client()
+    for method in ("BREW", "AAAA", "ZZZZ"):
+        assert client.open("/health", method=method).status_code == 405
+    text = scrape(client)
+    assert not any(f'method="{method}"' in text for method in ("BREW", "AAAA", "ZZZZ"))
+
+
 def test_each_app_has_its_own_registry():
     """A second app in the same process counts its own requests instead of clashing with the first one's."""
     first, second = create_app().test_client(), create_app().test_client()

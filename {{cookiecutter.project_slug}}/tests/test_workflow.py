@@ -58,6 +58,12 @@ def test_a_broken_next_fails_both_the_run_and_the_lint(tmp_path, monkeypatch):
     assert local_workflow.validate() != 0
 
 
+def test_an_output_over_256_kib_fails_as_in_step_functions():
+    execution = local_workflow.run({"amounts": ["1.00"] + ["x" * 250] * 999})
+    assert execution.status == "FAILED"
+    assert execution.error == "States.DataLimitExceeded"
+
+
 def test_every_task_retries_transient_errors_and_catches_the_rest():
     states = json.loads(DEFINITION.read_text())["States"]
     tasks = {name: state for name, state in states.items() if state["Type"] == "Task"}

@@ -21,6 +21,7 @@ from local_lambda import lambda_context
 
 ROOT = sam_template.ROOT
 MAX_TRANSITIONS = 100  # a definition that loops forever stops here instead
+MAX_PAYLOAD_BYTES = 256 * 1024  # Step Functions fails an execution whose state input or output is larger
 
 
 class WorkflowDefinitionError(Exception):
@@ -144,6 +145,11 @@ def run(input_document: object) -> Execution:
         else:
             raise WorkflowDefinitionError(f"state {name!r}: type {kind} is not supported by this local runner")
         data = get_path(set_path(data, state.get("ResultPath", "$"), result), state.get("OutputPath", "$"))
+        size = len(json.dumps(data).encode())
+        if size > MAX_PAYLOAD_BYTES:  # not caught by States.ALL, as in Step Functions
+            execution.status, execution.error = "FAILED", "States.DataLimitExceeded"
+            execution.cause = f"the output of state {name!r} is {size} bytes; the limit is {MAX_PAYLOAD_BYTES}"
+            return execution
         if state.get("End"):
             execution.status, execution.output = "SUCCEEDED", data
             return execution
@@ -173,7 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate()
-    execution = run(json.loads(args.input.read_text(encoding="utf-8")))
+    try:
+        document = json.loads(args.input.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        sys.exit(f"cannot read the workflow input {args.input}: {error}")
+    execution = run(document)
     print(
         json.dumps(
             {
