@@ -28,6 +28,8 @@ BAKES = {
     "yaml-toml-breakers": ("description", "key: value # not a comment [x] {y} & *z !tag |"),
     "html": ("description", "<script>alert(1)</script> & &amp;"),
     "one-character-name": ("project_name", "X Coins"),
+    "emoji-author": ("author_name", "Ana 🚀"),
+    "emoji-description": ("description", "Fast 🚀 change, 零钱"),
     "long-wide-name": ("project_name", "零" * 50),
     "long-description": ("description", "D" * 107),
     "longest-description": ("description", "d" * 300),
@@ -41,6 +43,10 @@ REFUSED = {
     "one-character-slug": ("project_slug", "x", "2 to 40"),
     "very-long-name": ("project_name", "N" * 101, "at most 100"),
     "slug-with-dots": ("project_slug", "my.service", "kebab-case"),
+    "bidi-override": ("project_name", "Coin\u202e Counter", "text-direction"),
+    "non-ascii-email": ("author_email", "zoë@exämple.com", "e-mail"),
+    "slug-shadowing-a-test-tool": ("project_slug", "schemathesis", "shadow"),
+    "slug-shadowing-conftest": ("project_slug", "conftest", "shadow"),
 }
 # Template syntax in answers given with --no-input: cookiecutter renders them; the sandbox stops code.
 TEMPLATE_INJECTION = {

@@ -116,6 +116,15 @@ def test_host_without_scheme_is_rejected(served):
 
 
 @pytest.mark.slow
+def test_a_host_that_is_not_the_service_base_url_is_rejected(served):
+    """HOST with a path where /health is not found: refused before the run, saying what /health answered."""
+    project, base = served
+    result = make_load(project, f"{base}/nope", "DURATION=60s")
+    assert result.returncode != 0
+    assert f"Load test not started: {base}/nope/health answered 404, not 200" in result.stderr
+
+
+@pytest.mark.slow
 def test_impossible_slo_fails_and_says_which_objective_and_by_how_much(served):
     """p95 under 0 ms and a million requests cannot be met: exit code 3, one line per objective with the margin."""
     project, base = served

@@ -144,10 +144,15 @@ def host_problem(host: str | None) -> str | None:
     url = urlsplit(host)
     if url.scheme not in ("http", "https") or not url.netloc:
         return f"host {host!r} must start with http:// or https://, for example http://127.0.0.1:8000"
+    health = f"{host.rstrip('/')}/health"
     try:
-        requests.get(f"{host.rstrip('/')}/health", timeout=PREFLIGHT_TIMEOUT_S)
+        response = requests.get(health, timeout=PREFLIGHT_TIMEOUT_S)
+    except requests.exceptions.SSLError as error:
+        return f"no TLS at {host} ({error.__class__.__name__}): does it serve http:// rather than https://?"
     except requests.RequestException as error:
         return f"nothing answers at {host} ({type(error).__name__}): is the server running and the URL right?"
+    if response.status_code != 200:
+        return f"{health} answered {response.status_code}, not 200: is {host} the service's base URL?"
     return None
 
 
