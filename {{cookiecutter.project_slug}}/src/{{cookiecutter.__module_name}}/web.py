@@ -54,10 +54,20 @@ def _http_error(error: HTTPException) -> Response:
 COMMON_MESSAGES = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED, 413: BODY_TOO_LARGE}
 
 
-def _known_method_only() -> None:
-    """405 for a method outside KNOWN_METHODS, before metrics count it: each odd name would be a new label value."""
-    if request.method not in KNOWN_METHODS:
-        abort(error_response(405, "Method Not Allowed", UNKNOWN_METHOD))
+class KnownMethodsOnly:
+    """WSGI middleware: 405 for a method outside KNOWN_METHODS before Flask (and so its metrics) sees the request;
+    every odd method name counted would be a new label value."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") in KNOWN_METHODS:
+            return self.wsgi_app(environ, start_response)
+        body = ErrorResponse(status=405, error="Method Not Allowed", message=UNKNOWN_METHOD).model_dump_json()
+        headers = {**SECURITY_HEADERS, "Allow": ", ".join(sorted(KNOWN_METHODS))}
+        response = Response(body, status=405, mimetype="application/json", headers=headers)
+        return response(environ, start_response)
 
 
 def _read_json_body() -> None:
@@ -123,7 +133,7 @@ def create_app(config: dict | None = None) -> OpenAPI:
     )
     if config:
         app.config.update(config)
-    app.before_request(_known_method_only)
+    app.wsgi_app = KnownMethodsOnly(app.wsgi_app)
 {%- if cookiecutter.monitoring %}
     # First, so that its timer starts before the other request hooks run and every answer is counted.
     init_metrics(app)
