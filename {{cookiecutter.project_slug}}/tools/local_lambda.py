@@ -95,6 +95,9 @@ class ApiGatewayHandler(BaseHTTPRequestHandler):
 
     handler = None  # the API function's handler, set by api_server()
     protocol_version = "HTTP/1.1"
+    # A Lambda instance handles one event at a time, and the handler's router keeps the current event in shared
+    # state: requests are read concurrently, but the function runs one event at a time, as it would in Lambda.
+    invocation_lock = threading.Lock()
 
     def __getattr__(self, name: str):
         if name.startswith("do_"):  # http.server looks up do_<METHOD>: every method goes to the function
@@ -133,7 +136,8 @@ class ApiGatewayHandler(BaseHTTPRequestHandler):
             return
         event = http_api_event(self.command, self.path, dict(self.headers), body, self.client_address[0])
         try:
-            result = self.handler(event, lambda_context("local-api"))
+            with self.invocation_lock:
+                result = self.handler(event, lambda_context("local-api"))
         except Exception:  # what API Gateway answers when the function fails
             traceback.print_exc()
             self._send(500, {"content-type": "application/json"}, b'{"message":"Internal Server Error"}')
