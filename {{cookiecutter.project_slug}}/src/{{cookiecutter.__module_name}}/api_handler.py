@@ -1,7 +1,6 @@
 """AWS Lambda entry point for the HTTP API: Powertools routes API Gateway events to the change logic."""
 
 import base64
-import json
 from functools import cache
 from http import HTTPStatus
 
@@ -23,7 +22,7 @@ from .web_policy import (
     NOT_FOUND,
     SECURITY_HEADERS,
     UNKNOWN_METHOD,
-    BodyError,
+    RequestRefused,
     load_json,
     read_json_body,
 )
@@ -38,15 +37,12 @@ ERRORS = {
 }
 
 
-def error_body(status: int, message: str) -> dict:
-    return ErrorResponse(status=status, error=HTTPStatus(status).phrase, message=message).model_dump()
-
-
 def error_response(status: int, message: str) -> Response:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=error_body(status, message))
+    body = ErrorResponse.for_status(status, message).model_dump()
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
-def refusal_before_routing(event: dict) -> BodyError | None:
+def refusal_before_routing(event: dict) -> RequestRefused | None:
     """Why the request is refused before routing, if it is: an unknown method (405), or the body of a POST to a
     route that takes one cannot be read (web_policy.read_json_body).
 
@@ -55,7 +51,7 @@ def refusal_before_routing(event: dict) -> BodyError | None:
     """
     proxy_event = APIGatewayProxyEventV2(event)
     if proxy_event.request_context.http.method not in KNOWN_METHODS:
-        return BodyError(405, UNKNOWN_METHOD)
+        return RequestRefused(405, UNKNOWN_METHOD)
     if proxy_event.request_context.http.method != "POST" or "POST" not in _allowed_methods().get(proxy_event.path, ()):
         return None
     body = (proxy_event.body or "").encode()
@@ -63,7 +59,7 @@ def refusal_before_routing(event: dict) -> BodyError | None:
         body = base64.b64decode(body)
     try:
         read_json_body(body, proxy_event.headers.get("content-type"))
-    except BodyError as error:
+    except RequestRefused as error:
         return error
     event.setdefault("headers", {})["content-type"] = content_types.APPLICATION_JSON
     return None
@@ -144,7 +140,7 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
         response = {
             "statusCode": refusal.status,
             "headers": {"Content-Type": content_types.APPLICATION_JSON},
-            "body": json.dumps(error_body(refusal.status, refusal.message), separators=(",", ":")),
+            "body": ErrorResponse.for_status(refusal.status, refusal.message).model_dump_json(),
         }
     response.setdefault("headers", {}).update(SECURITY_HEADERS)
     if head:

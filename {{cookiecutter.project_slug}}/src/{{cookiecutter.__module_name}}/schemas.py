@@ -1,6 +1,7 @@
 """Request and response models: they validate input and generate the OpenAPI document on every target."""
 
 from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -64,6 +65,10 @@ class ErrorResponse(BaseModel):
     status: Annotated[int, Field(description="The HTTP status code, repeated for clients that only see the body.")]
     error: Annotated[str, Field(description="The HTTP status phrase.", examples=["Unprocessable Entity"])]
     message: Annotated[str, Field(description="What was wrong, for a person.")]
+
+    @classmethod
+    def for_status(cls, status: int, message: str) -> "ErrorResponse":
+        return cls(status=status, error=HTTPStatus(status).phrase, message=message)
 
 
 def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:

@@ -2,7 +2,6 @@
 
 import logging
 import os
-from http import HTTPStatus
 
 from flask import Response, abort, jsonify, request
 from flask.json.provider import DefaultJSONProvider
@@ -24,7 +23,7 @@ from .web_policy import (
     NOT_FOUND,
     SECURITY_HEADERS,
     UNKNOWN_METHOD,
-    BodyError,
+    RequestRefused,
     load_json,
     read_json_body,
 )
@@ -32,14 +31,14 @@ from .web_policy import (
 logger = logging.getLogger(__name__)
 
 
-def error_response(status: int, error: str, message: str) -> Response:
-    response = jsonify(ErrorResponse(status=status, error=error, message=message).model_dump())
+def error_response(status: int, message: str) -> Response:
+    response = jsonify(ErrorResponse.for_status(status, message).model_dump())
     response.status_code = status
     return response
 
 
 def _validation_error(error: ValidationError) -> Response:
-    return error_response(422, "Unprocessable Entity", validation_message(error.errors()))
+    return error_response(422, validation_message(error.errors()))
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -47,7 +46,7 @@ def _http_error(error: HTTPException) -> Response:
     if error.code is not None and error.code >= 500:
         logger.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
     message = COMMON_MESSAGES.get(error.code, error.description or error.name)
-    return error_response(error.code or 500, error.name, message)
+    return error_response(error.code or 500, message)
 
 
 # Werkzeug's own wording for these differs from the other target's; clients see one text per status.
@@ -64,7 +63,7 @@ class KnownMethodsOnly:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in KNOWN_METHODS:
             return self.wsgi_app(environ, start_response)
-        body = ErrorResponse(status=405, error="Method Not Allowed", message=UNKNOWN_METHOD).model_dump_json()
+        body = ErrorResponse.for_status(405, UNKNOWN_METHOD).model_dump_json()
         headers = {**SECURITY_HEADERS, "Allow": ", ".join(sorted(KNOWN_METHODS))}
         response = Response(body, status=405, mimetype="application/json", headers=headers)
         return response(environ, start_response)
@@ -81,8 +80,8 @@ def _read_json_body() -> None:
         abort(413)  # a chunked body is cut at the limit when read, so reaching it means it was longer
     try:
         read_json_body(body, request.content_type)
-    except BodyError as error:
-        abort(error_response(error.status, HTTPStatus(error.status).phrase, error.message))
+    except RequestRefused as error:
+        abort(error_response(error.status, error.message))
     if not request.content_type:
         # A body without Content-Type was read as JSON above; say so for the request validation that follows.
         request.environ["CONTENT_TYPE"] = "application/json"

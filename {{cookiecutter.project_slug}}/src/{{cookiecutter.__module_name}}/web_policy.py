@@ -27,8 +27,8 @@ BODY_TOO_LARGE = f"the request body must be at most {MAX_BODY_BYTES} bytes"
 EXAMPLE = '{"amount": "1.15"}'
 
 
-class BodyError(Exception):
-    """A request body that cannot be read; carries the HTTP status and the message for the client."""
+class RequestRefused(Exception):
+    """A request refused before it reaches a route (unreadable body, unknown method): status and client message."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -52,21 +52,21 @@ def load_json(text: str | bytes) -> object:
 
 
 def read_json_body(body: bytes, content_type: str | None) -> dict:
-    """The request body as a JSON object, or BodyError with the status (415, 413, 400, 422) and a message."""
+    """The request body as a JSON object, or RequestRefused with the status (415, 413, 400, 422) and a message."""
     if not is_json_content_type(content_type):
-        raise BodyError(415, UNSUPPORTED_MEDIA_TYPE)
+        raise RequestRefused(415, UNSUPPORTED_MEDIA_TYPE)
     if len(body) > MAX_BODY_BYTES:
-        raise BodyError(413, BODY_TOO_LARGE)
+        raise RequestRefused(413, BODY_TOO_LARGE)
     if not body.strip():
-        raise BodyError(400, f"the request body is empty: send a JSON object such as {EXAMPLE}")
+        raise RequestRefused(400, f"the request body is empty: send a JSON object such as {EXAMPLE}")
     try:
         document = load_json(body)
     except UnicodeDecodeError:
-        raise BodyError(400, "the request body is not UTF-8 text") from None
+        raise RequestRefused(400, "the request body is not UTF-8 text") from None
     except RecursionError:
-        raise BodyError(400, "the request body is nested too deeply") from None
+        raise RequestRefused(400, "the request body is nested too deeply") from None
     except ValueError as error:
-        raise BodyError(400, f"the request body is not valid JSON: {error}") from None
+        raise RequestRefused(400, f"the request body is not valid JSON: {error}") from None
     if not isinstance(document, dict):
-        raise BodyError(422, f"the request body must be a JSON object such as {EXAMPLE}")
+        raise RequestRefused(422, f"the request body must be a JSON object such as {EXAMPLE}")
     return document
