@@ -1,4 +1,4 @@
-"""Jinja settings that keep answers safe: a filter for free text in Python files, and the sandbox.
+"""Jinja settings that keep answers safe: filters for free text in Python and TOML files, and the sandbox.
 
 Cookiecutter loads this module through `_extensions` in cookiecutter.json, while it creates the Jinja environment
 and before it renders anything.
@@ -78,12 +78,11 @@ def sandbox(environment) -> None:
 
 
 class PythonStringExtension(Extension):
-    """Adds the filters `pystr`, `pyassign` (`{{ cookiecutter.project_name | pyassign("NAME") }}`) and `tomlstr`,
-    and puts rendering in the sandbox."""
+    """Adds the filters `pyassign` (`{{ cookiecutter.project_name | pyassign("NAME") }}`) and `tomlstr`, and puts
+    rendering in the sandbox."""
 
     def __init__(self, environment):
         super().__init__(environment)
-        environment.filters["pystr"] = python_string
         environment.filters["pyassign"] = python_assignment
         environment.filters["tomlstr"] = toml_string
         sandbox(environment)
